@@ -1,0 +1,55 @@
+# The two commands in the README: `make demo` and `make test`.
+# Each creates the virtualenv and installs what it needs on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+# Only for the test run: the suite runs with DEBUG off, as production does.
+TEST_SECRET_KEY = test-only-secret-key-that-is-long-enough-for-django-checks-0123456789
+
+.PHONY: demo test lint format migrations-check frontend benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+demo: $(VENV)/.runtime-installed
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev-installed
+	SECRET_KEY="$${SECRET_KEY:-$(TEST_SECRET_KEY)}" DEBUG=false $(BIN)/ruff check .
+	SECRET_KEY="$${SECRET_KEY:-$(TEST_SECRET_KEY)}" DEBUG=false $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY="$${SECRET_KEY:-$(TEST_SECRET_KEY)}" DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.dev-installed
+	SECRET_KEY="$(TEST_SECRET_KEY)" $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Rebuild static/portal/ from the pinned govuk-frontend (needs Node; the output is committed).
+frontend:
+	bash scripts/build-frontend.sh
+
+clean:
+	rm -rf $(VENV) staticfiles
+
+# Query counts and timings as the data grows, with ratios measured in one run.
+benchmark: $(VENV)/.dev-installed
+	DEBUG=true $(BIN)/python benchmarks/query_counts.py

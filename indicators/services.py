@@ -1,0 +1,43 @@
+"""Writes to the indicator catalogue."""
+
+from objectives.services import LoadedStrategy, StrategyFileError, choice_value, required, sync_by_position
+
+from .models import Frequency, PerformanceIndicator, Polarity, Unit
+
+
+def indicators_load(*, loaded: LoadedStrategy, objectives_data: list[dict]) -> list[PerformanceIndicator]:
+    """Create or update each objective's performance indicators from a strategy file."""
+    indicators = []
+    for objective_data in objectives_data:
+        number = objective_data["number"]
+        objective = loaded.objectives[number]
+        items = objective_data.get("indicators", [])
+        for position, item in enumerate(items, start=1):
+            where = f"Objective {number}, indicator {position}"
+            owner_key = item.get("owner")
+            if owner_key and owner_key not in loaded.organisations:
+                raise StrategyFileError(f"{where} has an unknown owner '{owner_key}'")
+            indicator = sync_by_position(
+                PerformanceIndicator,
+                {"objective": objective},
+                position,
+                {
+                    "title": required(item, "title", where),
+                    "definition": item.get("definition", ""),
+                    "unit": choice_value(required(item, "unit", where), Unit, where),
+                    "polarity": choice_value(required(item, "polarity", where), Polarity, where),
+                    "frequency": choice_value(required(item, "frequency", where), Frequency, where),
+                    "owner": loaded.organisations.get(owner_key) if owner_key else None,
+                    "data_source": item.get("data_source", ""),
+                },
+            )
+            try:
+                measured = [loaded.actions[(number, action)] for action in item.get("measures_actions", [])]
+            except KeyError as error:
+                raise StrategyFileError(
+                    f"{where} measures an action the objective does not have: {error}"
+                ) from None
+            indicator.actions.set(measured)
+            indicators.append(indicator)
+        PerformanceIndicator.objects.filter(objective=objective, position__gt=len(items)).delete()
+    return indicators

@@ -1,0 +1,211 @@
+"""Writes to the strategy: loading a council's strategy from its data file."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from .models import (
+    Action,
+    CorporateParentDuty,
+    EveryChildMattersOutcome,
+    IndicatorSet,
+    KeyDocument,
+    Objective,
+    Organisation,
+    Outcome,
+    Strategy,
+    StrategySection,
+)
+
+
+class StrategyFileError(ValueError):
+    """The strategy file is missing something or has a value the portal cannot use."""
+
+
+def required(data: dict, key: str, where: str):
+    try:
+        value = data[key]
+    except (KeyError, TypeError):
+        raise StrategyFileError(f"{where} has no '{key}'") from None
+    if value in (None, ""):
+        raise StrategyFileError(f"{where} has an empty '{key}'")
+    return value
+
+
+def choice_value(value: str, choices, where: str) -> str:
+    allowed = [choice.value for choice in choices]
+    if value not in allowed:
+        raise StrategyFileError(f"{where}: '{value}' is not one of {', '.join(allowed)}")
+    return value
+
+
+def date_value(value: str | None, where: str) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise StrategyFileError(f"{where}: '{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def save_validated(instance):
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise StrategyFileError(f"{instance._meta.verbose_name} '{instance}': {error.messages[0]}") from None
+    instance.save()
+    return instance
+
+
+def sync_by_position(model, parent_filter: dict, position: int, defaults: dict):
+    """Create or update the item at this position, so loading twice duplicates nothing."""
+    instance = model.objects.filter(**parent_filter, position=position).first()
+    if instance is None:
+        instance = model(**parent_filter, position=position)
+    for name, value in defaults.items():
+        setattr(instance, name, value)
+    return save_validated(instance)
+
+
+@dataclass
+class LoadedStrategy:
+    strategy: Strategy
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    objectives: dict[int, Objective] = field(default_factory=dict)
+    actions: dict[tuple[int, int], Action] = field(default_factory=dict)
+
+
+def organisations_load(*, items: list[dict]) -> dict[str, Organisation]:
+    organisations = {}
+    for index, item in enumerate(items, start=1):
+        where = f"Organisation {index}"
+        key = required(item, "key", where)
+        organisation = Organisation.objects.filter(key=key).first() or Organisation(key=key)
+        organisation.name = required(item, "name", where)
+        organisation.kind = choice_value(required(item, "kind", where), Organisation.Kind, where)
+        organisations[key] = save_validated(organisation)
+    return organisations
+
+
+def strategy_load(*, data: dict) -> LoadedStrategy:
+    """Create or update a strategy and its objectives and actions from a strategy file.
+
+    Items are matched by their position, so loading the same file twice changes
+    nothing, and items the file no longer has are removed.
+    """
+    strategy_data = required(data, "strategy", "The file")
+    slug = required(strategy_data, "slug", "The strategy")
+    strategy = Strategy.objects.filter(slug=slug).first() or Strategy(slug=slug)
+    for name in ("title", "council", "period_start", "period_end", "overall_aim"):
+        setattr(strategy, name, required(strategy_data, name, "The strategy"))
+    strategy.publication_date = strategy_data.get("publication_date", "")
+    strategy.supported_by = "\n".join(strategy_data.get("supported_by", []))
+    strategy.outcomes_introduction = strategy_data.get("outcomes_introduction", "")
+    strategy.values_and_principles = strategy_data.get("values_and_principles", "")
+    strategy.board_description = data.get("board", {}).get("description", "")
+    save_validated(strategy)
+    Strategy.objects.exclude(pk=strategy.pk).update(is_current=False)
+    loaded = LoadedStrategy(strategy=strategy)
+    loaded.organisations = organisations_load(items=data.get("organisations", []))
+
+    sections = strategy_data.get("sections", [])
+    for position, item in enumerate(sections, start=1):
+        where = f"Section {position}"
+        sync_by_position(
+            StrategySection,
+            {"strategy": strategy},
+            position,
+            {"heading": required(item, "heading", where), "body": required(item, "body", where)},
+        )
+    StrategySection.objects.filter(strategy=strategy, position__gt=len(sections)).delete()
+
+    documents = data.get("key_documents", [])
+    for position, item in enumerate(documents, start=1):
+        sync_by_position(
+            KeyDocument,
+            {"strategy": strategy},
+            position,
+            {
+                "title": required(item, "title", f"Key document {position}"),
+                "reference": item.get("reference", ""),
+                "description": item.get("description", ""),
+            },
+        )
+    KeyDocument.objects.filter(strategy=strategy, position__gt=len(documents)).delete()
+
+    ecm_outcomes = {}
+    for position, item in enumerate(data.get("every_child_matters_outcomes", []), start=1):
+        key = required(item, "key", f"Every Child Matters outcome {position}")
+        ecm, _ = EveryChildMattersOutcome.objects.update_or_create(
+            key=key, defaults={"name": required(item, "name", key), "position": position}
+        )
+        ecm_outcomes[key] = ecm
+
+    outcomes = data.get("outcomes", [])
+    for position, item in enumerate(outcomes, start=1):
+        where = f"Outcome {position}"
+        outcome = sync_by_position(
+            Outcome, {"strategy": strategy}, position, {"name": required(item, "name", where)}
+        )
+        try:
+            outcome.every_child_matters.set(
+                [ecm_outcomes[key] for key in item.get("every_child_matters", [])]
+            )
+        except KeyError as error:
+            raise StrategyFileError(f"{where} names an unknown Every Child Matters outcome {error}") from None
+    Outcome.objects.filter(strategy=strategy, position__gt=len(outcomes)).delete()
+
+    duties = data.get("corporate_parent_duties", [])
+    for position, text in enumerate(duties, start=1):
+        sync_by_position(CorporateParentDuty, {"strategy": strategy}, position, {"text": text})
+    CorporateParentDuty.objects.filter(strategy=strategy, position__gt=len(duties)).delete()
+
+    objectives_data = required(data, "objectives", "The file")
+    for item in objectives_data:
+        number = required(item, "number", "An objective")
+        where = f"Objective {number}"
+        objective = Objective.objects.filter(strategy=strategy, number=number).first() or Objective(
+            strategy=strategy, number=number
+        )
+        objective.title = required(item, "title", where)
+        objective.statement = required(item, "statement", where)
+        loaded.objectives[number] = save_validated(objective)
+
+        indicator_sets = item.get("measured_by", [])
+        for position, title in enumerate(indicator_sets, start=1):
+            sync_by_position(IndicatorSet, {"objective": objective}, position, {"title": title})
+        IndicatorSet.objects.filter(objective=objective, position__gt=len(indicator_sets)).delete()
+
+        actions = item.get("actions", [])
+        for position, action_data in enumerate(actions, start=1):
+            action_where = f"{where}, action {position}"
+            lead_key = action_data.get("lead")
+            if lead_key and lead_key not in loaded.organisations:
+                raise StrategyFileError(f"{action_where} has an unknown lead '{lead_key}'")
+            loaded.actions[(number, position)] = sync_by_position(
+                Action,
+                {"objective": objective},
+                position,
+                {
+                    "text": required(action_data, "text", action_where),
+                    "lead": loaded.organisations.get(lead_key) if lead_key else None,
+                    "status": choice_value(
+                        action_data.get("status", Action.Status.NOT_STARTED), Action.Status, action_where
+                    ),
+                    "due_date": date_value(action_data.get("due_date"), action_where),
+                },
+            )
+        Action.objects.filter(objective=objective, position__gt=len(actions)).delete()
+
+    numbers = [item["number"] for item in objectives_data]
+    Objective.objects.filter(strategy=strategy).exclude(number__in=numbers).delete()
+    for item in objectives_data:
+        try:
+            links = [loaded.objectives[number] for number in item.get("links_to", [])]
+        except KeyError as error:
+            raise StrategyFileError(
+                f"Objective {item['number']} links to unknown objective {error}"
+            ) from None
+        loaded.objectives[item["number"]].links.set(links)
+    return loaded

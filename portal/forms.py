@@ -1,0 +1,73 @@
+"""Shared form behaviour: GOV.UK layout through crispy-forms-gds, and the account forms."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.db import transaction
+
+from .tasks import send_password_reset_email
+
+
+class GovukFormMixin:
+    """Lay a form out with GOV.UK components; the page shows the error summary."""
+
+    submit_label = "Continue"
+    autocomplete: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in self.autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            *[self.layout_field(name) for name in self.fields],
+            Submit("submit", self.submit_label),
+        )
+
+    def layout_field(self, name: str):
+        if isinstance(self.fields[name].widget, forms.TextInput | forms.EmailInput | forms.PasswordInput):
+            return Field.text(name, field_width=Fluid.TWO_THIRDS)
+        return Field(name)
+
+
+class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
+    submit_label = "Sign in"
+    autocomplete = {"username": "username", "password": "current-password"}
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask the corporate parenting officer to restore it.",
+    }
+
+
+class ChangePasswordForm(GovukFormMixin, auth_forms.PasswordChangeForm):
+    submit_label = "Change password"
+    autocomplete = {
+        "old_password": "current-password",
+        "new_password1": "new-password",
+        "new_password2": "new-password",
+    }
+
+
+class ResetPasswordForm(GovukFormMixin, auth_forms.PasswordResetForm):
+    """Ask for a reset link. The email is sent by a background task after the request."""
+
+    submit_label = "Send reset link"
+    autocomplete = {"email": "email"}
+
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
+        domain = domain_override or (request.get_host() if request else "localhost")
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(
+                lambda user_id=user.pk: send_password_reset_email.delay(
+                    user_id=user_id, domain=domain, use_https=use_https
+                )
+            )
+
+
+class SetNewPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
+    submit_label = "Set password"
+    autocomplete = {"new_password1": "new-password", "new_password2": "new-password"}

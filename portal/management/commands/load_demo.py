@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from board.models import BoardSeat
+from portal.models import User
+from portal.roles import Role, group_for
+from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
+
+DEFAULT_DEMO_PASSWORD = "corporate-parent-demo"
+
+DEMO_ACCOUNTS = [
+    # username, first name, last name, role, organisation key
+    ("officer", "Olivia", "Officer", Role.OFFICER, "social-care"),
+    ("contributor", "Connor", "Contributor", Role.CONTRIBUTOR, "connexions"),
+    ("board", "Bola", "Boardman", Role.BOARD_MEMBER, "pct"),
+    ("councillor", "Kim", "Councillor", Role.ELECTED_MEMBER, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo strategy (Portsmouth 2006-2009) and the demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_DEMO_PASSWORD,
+            help=f"Password for every demo account (default: {DEFAULT_DEMO_PASSWORD}).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Create demo accounts even with DEBUG off. Never do this on a live portal.",
+        )
+
+    def handle(self, *args, password: str, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off, so this looks like a live portal: demo accounts were not created. "
+                "Use --force only on a test or training copy."
+            )
+        with transaction.atomic():
+            loaded = strategy_import(data=read_strategy_file(DEMO_STRATEGY_FILE))
+            for username, first_name, last_name, role, organisation_key in DEMO_ACCOUNTS:
+                user = self.demo_user(username, first_name, last_name, password)
+                user.organisation = loaded.organisations.get(organisation_key) if organisation_key else None
+                user.save()
+                user.groups.set([group_for(role)])
+            admin = self.demo_user("admin", "Ada", "Admin", password)
+            admin.is_staff = admin.is_superuser = True
+            admin.save()
+            pct_seat = BoardSeat.objects.filter(
+                strategy=loaded.strategy, organisation__key="pct", is_chair=False
+            ).first()
+            if pct_seat:
+                pct_seat.person = User.objects.get(username="board")
+                pct_seat.save()
+        self.stdout.write(self.style.SUCCESS(f"Loaded {loaded.strategy} and the demo accounts."))
+        self.stdout.write("Demo accounts: officer, contributor, board, councillor, admin.")
+
+    @staticmethod
+    def demo_user(username: str, first_name: str, last_name: str, password: str) -> User:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.first_name = first_name
+        user.last_name = last_name
+        user.email = f"{username}@example.org"
+        user.set_password(password)
+        return user

@@ -1,0 +1,12 @@
+class NoStoreForSignedInMiddleware:
+    """Keep signed-in pages out of shared and browser caches (they can hold sensitive figures)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,44 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .roles import GROUP_NAMES, Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Contributors belong to one organisation."""
+
+    organisation = models.ForeignKey(
+        "objectives.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="Contributors enter data for the indicators this organisation owns.",
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.has_role(Role.CONTRIBUTOR) and self.organisation_id is None:
+            raise ValidationError({"organisation": "Choose the organisation this contributor works for"})
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        if not hasattr(self, "_roles"):
+            names = {name: role for role, name in GROUP_NAMES.items()}
+            self._roles = frozenset(names[g.name] for g in self.groups.all() if g.name in names)
+        return self._roles
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def role_names(self) -> list[str]:
+        return [role.label for role in Role if role in self.roles]

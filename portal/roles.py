@@ -1,0 +1,87 @@
+"""The portal's roles: Django groups and the permissions each one holds.
+
+A person can hold more than one role (the Board's chair is also an elected
+member); what they may do is the union of their roles' permissions.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Corporate parenting officer"
+    CONTRIBUTOR = "contributor", "Contributor"
+    BOARD_MEMBER = "board_member", "Board member"
+    ELECTED_MEMBER = "elected_member", "Elected member"
+
+
+GROUP_NAMES = {
+    Role.OFFICER: "Corporate parenting officers",
+    Role.CONTRIBUTOR: "Contributors",
+    Role.BOARD_MEMBER: "Board members",
+    Role.ELECTED_MEMBER: "Elected members",
+}
+
+READ_STRATEGY = [
+    "objectives.view_strategy",
+    "objectives.view_objective",
+    "objectives.view_action",
+    "objectives.view_outcome",
+    "objectives.view_organisation",
+    "indicators.view_performanceindicator",
+]
+READ_BOARD = ["board.view_boardseat"]
+
+STRATEGY_MODELS = {
+    "objectives": [
+        "strategy",
+        "strategysection",
+        "keydocument",
+        "everychildmattersoutcome",
+        "outcome",
+        "corporateparentduty",
+        "organisation",
+        "objective",
+        "action",
+        "indicatorset",
+    ],
+    "indicators": ["performanceindicator"],
+    "board": ["boardseat"],
+}
+
+
+def _all_model_permissions() -> list[str]:
+    return [
+        f"{app}.{verb}_{model}"
+        for app, model_names in STRATEGY_MODELS.items()
+        for model in model_names
+        for verb in ("add", "change", "delete", "view")
+    ]
+
+
+ROLE_PERMISSIONS = {
+    Role.OFFICER: _all_model_permissions() + ["objectives.manage_strategy"],
+    Role.CONTRIBUTOR: READ_STRATEGY,
+    Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD,
+    Role.ELECTED_MEMBER: READ_STRATEGY + READ_BOARD,
+}
+
+
+def create_role_groups(**kwargs) -> None:
+    """Create or refresh one group per role with exactly its permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        wanted = set(codenames)
+        permissions = [
+            permission
+            for permission in Permission.objects.select_related("content_type")
+            if f"{permission.content_type.app_label}.{permission.codename}" in wanted
+        ]
+        group.permissions.set(permissions)
+
+
+def group_for(role: Role):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=GROUP_NAMES[role])

@@ -1,0 +1,107 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings as django_settings
+
+from portal.roles import Role
+from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
+
+from . import factories
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_configure(config):
+    # The test servers speak plain HTTP and serve static files from the finders.
+    django_settings.SECURE_SSL_REDIRECT = False
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def require_service(available: bool, what: str):
+    """Skip on a developer's machine without the service; in CI a missing service fails."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available")
+    pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process(request):
+    """Tasks run in-process unless a test starts a real worker (marked celery_worker)."""
+    from portal.celery import app
+
+    eager = request.node.get_closest_marker("celery_worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def redis_url():
+    url = django_settings.REDIS_URL
+    require_service(bool(url), "Redis (set REDIS_URL)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        require_service(False, f"Redis at {url}")
+    return url
+
+
+@pytest.fixture
+def chromium_path():
+    require_service(shutil.which(CHROMIUM) is not None, f"Chromium at {CHROMIUM}")
+    return CHROMIUM
+
+
+@pytest.fixture
+def demo_strategy(db):
+    return strategy_import(data=read_strategy_file(DEMO_STRATEGY_FILE))
+
+
+@pytest.fixture
+def agency_a(db):
+    return factories.OrganisationFactory(name="Connexions Portsmouth", key="connexions")
+
+
+@pytest.fixture
+def agency_b(db):
+    return factories.OrganisationFactory(name="Portsmouth City Teaching Primary Care Trust", key="pct")
+
+
+@pytest.fixture
+def officer(db):
+    return factories.UserFactory(username="olivia", roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def contributor(agency_a):
+    return factories.UserFactory(username="connor", roles=[Role.CONTRIBUTOR], organisation=agency_a)
+
+
+@pytest.fixture
+def other_contributor(agency_b):
+    return factories.UserFactory(username="parveen", roles=[Role.CONTRIBUTOR], organisation=agency_b)
+
+
+@pytest.fixture
+def board_member(db):
+    return factories.UserFactory(username="bola", roles=[Role.BOARD_MEMBER])
+
+
+@pytest.fixture
+def councillor(db):
+    return factories.UserFactory(username="kim", roles=[Role.ELECTED_MEMBER])
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(username="ada", is_staff=True, is_superuser=True)

@@ -1,0 +1,97 @@
+import datetime
+
+import factory
+
+from board.models import BoardSeat
+from indicators.models import Frequency, PerformanceIndicator, Polarity, Unit
+from objectives.models import Action, Objective, Organisation, Strategy
+from portal.models import User
+from portal.roles import group_for
+
+PASSWORD = "a-long-test-password-for-everyone"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["key"]
+
+    key = factory.Sequence(lambda n: f"organisation-{n}")
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.PARTNER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, roles, **kwargs):
+        if create and roles:
+            self.groups.set([group_for(role) for role in roles])
+        self.save()
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    slug = factory.Sequence(lambda n: f"strategy-{n}")
+    title = "Corporate Parenting Strategy"
+    council = "Test Council"
+    period_start = 2024
+    period_end = 2027
+    overall_aim = "Every child we look after does as well as any other child."
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Objective title {n}")
+    statement = "To do well by every child in our care."
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Action text {n}")
+    lead = factory.SubFactory(OrganisationFactory)
+    status = Action.Status.IN_PROGRESS
+    due_date = datetime.date(2030, 3, 31)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PerformanceIndicator
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Number of things measured {n}")
+    unit = Unit.COUNT
+    polarity = Polarity.HIGHER_IS_BETTER
+    frequency = Frequency.QUARTERLY
+    owner = factory.SubFactory(OrganisationFactory)
+
+
+class BoardSeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardSeat
+
+    strategy = factory.SubFactory(StrategyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    role = "Senior manager"
+    organisation = factory.SubFactory(OrganisationFactory)

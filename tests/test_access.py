@@ -1,0 +1,123 @@
+"""Who may open which page: every URL in the URL configuration, for every role.
+
+The table below is the portal's access policy. A page added without a rule here
+fails ``test_every_page_has_an_access_rule``.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = ["anonymous", "officer", "contributor", "board_member", "councillor", "superuser"]
+
+SIGNED_IN = {"officer": 200, "contributor": 200, "board_member": 200, "councillor": 200, "superuser": 200}
+SIGN_IN_FIRST = {"anonymous": "sign-in"}
+EVERYONE = {persona: 200 for persona in PERSONAS}
+
+# url name -> expected answer per persona: a status code, or "sign-in" for a
+# redirect to the sign-in page.
+EXPECTED = {
+    "home": SIGN_IN_FIRST | SIGNED_IN,
+    "accessibility": EVERYONE,
+    "account": SIGN_IN_FIRST | SIGNED_IN,
+    "login": {"anonymous": 200} | {persona: 302 for persona in SIGNED_IN},
+    # Signing out is a POST; a GET is refused. Tested as a journey in test_accounts.
+    "logout": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "password_change": SIGN_IN_FIRST | SIGNED_IN,
+    "password_change_done": SIGN_IN_FIRST | SIGNED_IN,
+    "password_reset": EVERYONE,
+    "password_reset_done": EVERYONE,
+    "password_reset_confirm": EVERYONE,
+    "password_reset_complete": EVERYONE,
+    "objectives:overview": SIGN_IN_FIRST | SIGNED_IN,
+    "objectives:detail": SIGN_IN_FIRST | SIGNED_IN,
+    "indicators:list": SIGN_IN_FIRST | SIGNED_IN,
+    "indicators:detail": SIGN_IN_FIRST | SIGNED_IN,
+    "board:overview": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+}
+
+# The admin site has its own guard (staff only); its pages without arguments are
+# checked against this rule instead of one entry each.
+ADMIN_RULE = {persona: "admin-sign-in" for persona in PERSONAS} | {"anonymous": "sign-in", "superuser": 200}
+
+
+def url_names(patterns=None, namespace=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def portal_url_names():
+    return sorted({name for name, _ in url_names() if not name.startswith("admin:")})
+
+
+def admin_url_names_without_arguments():
+    return sorted(
+        {
+            name
+            for name, pattern in url_names()
+            if name.startswith("admin:") and not pattern.pattern.regex.groupindex
+        }
+    )
+
+
+def url_kwargs(name, demo_strategy):
+    objective = demo_strategy.objectives[1]
+    return {
+        "objectives:detail": {"number": objective.number},
+        "indicators:detail": {"pk": objective.indicators.first().pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
+    }.get(name, {})
+
+
+def test_every_page_has_an_access_rule():
+    missing = set(portal_url_names()) - set(EXPECTED)
+    assert not missing, f"Add an access rule to EXPECTED for: {', '.join(sorted(missing))}"
+    stale = set(EXPECTED) - set(portal_url_names())
+    assert not stale, f"EXPECTED names pages that no longer exist: {', '.join(sorted(stale))}"
+
+
+def sign_in_as(client, request, persona):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+
+
+def check_answer(response, expected, url):
+    if expected == "sign-in":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    elif expected == "admin-sign-in":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login")), response["Location"]
+    else:
+        assert response.status_code == expected, f"{url} gave {response.status_code}, expected {expected}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_page_access(client, request, demo_strategy, name, persona):
+    url = reverse(name, kwargs=url_kwargs(name, demo_strategy))
+    sign_in_as(client, request, persona)
+    check_answer(client.get(url), EXPECTED[name][persona], url)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_pages_are_for_administrators_only(client, request, demo_strategy, persona):
+    sign_in_as(client, request, persona)
+    names = admin_url_names_without_arguments()
+    assert "admin:index" in names
+    for name in names:
+        url = reverse(name)
+        if name == "admin:login" or name == "admin:logout":
+            continue
+        check_answer(client.get(url), ADMIN_RULE[persona], url)
+
+
+@pytest.mark.parametrize("persona", ["officer", "contributor", "board_member", "councillor"])
+def test_roles_without_staff_status_cannot_use_the_admin_sign_in(client, request, persona):
+    sign_in_as(client, request, persona)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert b"Site administration" not in response.content

@@ -1,0 +1,113 @@
+"""Signing in and out, changing and resetting passwords."""
+
+import re
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.urls import reverse
+
+from portal.celery import app as celery_app
+
+from .factories import PASSWORD
+
+
+def test_signing_in_goes_to_the_home_page(client, officer):
+    response = client.post(
+        reverse("login"), {"username": officer.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Your corporate parenting home" in response.content.decode()
+
+
+def test_a_wrong_password_shows_an_error_summary(client, officer):
+    response = client.post(reverse("login"), {"username": officer.username, "password": "wrong"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert "There is a problem" in page
+    assert "Enter a correct username and password" in page
+    assert "<title>Error: " in page
+    assert f'value="{officer.username}"' in page
+
+
+def test_signing_out_ends_the_session(client, officer):
+    client.force_login(officer)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_changing_password_needs_twelve_characters(client, officer):
+    client.force_login(officer)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "short-pw", "new_password2": "short-pw"},
+    )
+    assert "at least 12 characters" in response.content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "seven blue herons fly",
+            "new_password2": "seven blue herons fly",
+        },
+    )
+    assert response["Location"] == reverse("password_change_done")
+    officer.refresh_from_db()
+    assert officer.check_password("seven blue herons fly")
+
+
+def reset_link_from(message) -> str:
+    return re.search(r"https?://[^/\s]+(/account/password/reset/\S+/)", message.body).group(1)
+
+
+def follow_reset_link_and_choose(client, link, new_password):
+    response = client.get(link)
+    assert response.status_code == 302  # Django swaps the token for a session marker
+    return client.post(response["Location"], {"new_password1": new_password, "new_password2": new_password})
+
+
+def test_password_reset_in_process_without_a_broker(client, officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": officer.email})
+    assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [officer.email]
+    response = follow_reset_link_and_choose(client, reset_link_from(mail.outbox[0]), "a brand new passphrase")
+    assert response["Location"] == reverse("password_reset_complete")
+    officer.refresh_from_db()
+    assert officer.check_password("a brand new passphrase")
+
+
+def test_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_email_is_sent_by_a_real_worker(client, officer, redis_url):
+    assert celery_app.conf.broker_url == redis_url
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        response = client.post(reverse("password_reset"), {"email": officer.email})
+        assert response["Location"] == reverse("password_reset_done")
+        wait_for(lambda: len(mail.outbox) == 1)
+    assert mail.outbox[0].to == [officer.email]
+    assert "/account/password/reset/" in mail.outbox[0].body
+
+
+def wait_for(condition, timeout=20.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("The worker did not finish in time")

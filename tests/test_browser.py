@@ -1,0 +1,108 @@
+"""Journeys in a real browser: Debian's Chromium driven by Playwright."""
+
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .factories import PASSWORD
+
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def browser_page(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # database calls are still synchronous, so Django may allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page()
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def assert_accessible(page):
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def sign_in_by_keyboard(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    assert page.url.startswith(f"{live_server.url}/account/sign-in/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_officer_signs_in_and_opens_an_objective(browser_page, live_server, officer, demo_strategy):
+    page = browser_page
+    page.goto(f"{live_server.url}/account/sign-in/")
+    assert_accessible(page)
+    sign_in_by_keyboard(page, live_server, officer.username)
+    assert page.get_by_role("heading", name="Your corporate parenting home").is_visible()
+    assert page.get_by_role("heading", name="Needs your attention").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Strategy").click()
+    assert page.get_by_role("heading", name="Corporate Parenting Strategy 2006-2009").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=demo_strategy.objectives[2].statement).click()
+    assert page.get_by_role("heading", level=1).inner_text() == demo_strategy.objectives[2].title
+    assert page.get_by_text("Number of children and young people contributing to their reviews.").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="PI 2.1 Number of children and young people contributing").click()
+    assert page.get_by_text("Higher is better").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_wrong_password_is_explained_in_an_error_summary(browser_page, live_server, officer):
+    page = browser_page
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("Username").fill(officer.username)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a correct username and password" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_each_role_browses_without_errors(
+    browser_page, live_server, demo_strategy, contributor, board_member, councillor
+):
+    page = browser_page
+    for person in (contributor, board_member, councillor):
+        sign_in_by_keyboard(page, live_server, person.username)
+        for link in page.get_by_role("navigation", name="Menu").get_by_role("link").all():
+            href = link.get_attribute("href")
+            response = page.request.get(f"{live_server.url}{href}")
+            assert response.status == 200, f"{person.username} {href}"
+        assert_accessible(page)
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url(f"{live_server.url}/account/sign-in/")

@@ -1,0 +1,207 @@
+"""The demo: Portsmouth's 2006-2009 strategy, word for word, and the demo accounts."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from board.models import BoardSeat
+from indicators.models import PerformanceIndicator, Polarity, Unit
+from objectives.models import (
+    Action,
+    CorporateParentDuty,
+    KeyDocument,
+    Objective,
+    Organisation,
+    Outcome,
+    Strategy,
+    StrategySection,
+)
+from portal.models import User
+from portal.roles import Role
+from portal.strategy_import import DEMO_STRATEGY_FILE
+
+from .conftest import IN_CI
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+PORTSMOUTH_8 = [
+    "Having the right to an active say in any development",
+    "Healthy",
+    "Emotionally secure and confident",
+    "Having succeeded as far as they can at school",
+    "Having facilities and opportunities to play safely",
+    "Having stayed out of trouble",
+    "Living in a safe place",
+    "Having the opportunities to succeed in achieving their dreams",
+]
+
+
+def seed_text() -> str:
+    """The seed documents as plain text, with markup and spacing evened out."""
+    if not SEEDS.is_dir():
+        if IN_CI:
+            pytest.fail(f"The seed documents are missing from {SEEDS}")
+        pytest.skip("The seed documents are not beside this checkout")
+    text = " ".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    text = re.sub(r"<[^>]+>|\*\*", " ", text)
+    return normalise(text)
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", password="a-demo-password-for-tests")
+    return Strategy.objects.get(slug="portsmouth-2006-2009")
+
+
+def test_the_demo_holds_the_whole_seed_strategy(demo):
+    assert demo.title == "Corporate Parenting Strategy"
+    assert demo.period == "2006-2009"
+    assert demo.council == "Portsmouth City Council"
+    assert demo.overall_aim.startswith("To become a city in which, through the efforts of each and every")
+    assert list(demo.outcomes.values_list("name", flat=True)) == PORTSMOUTH_8
+    assert all(outcome.every_child_matters.exists() for outcome in demo.outcomes.all())
+    assert demo.objectives.count() == 4
+    assert [demo.objectives.get(number=n).actions.count() for n in (1, 2, 3, 4)] == [4, 4, 4, 3]
+    assert [demo.objectives.get(number=n).indicators.count() for n in (1, 2, 3, 4)] == [2, 4, 4, 3]
+    assert Action.objects.count() == 15
+    assert PerformanceIndicator.objects.count() == 13
+    assert KeyDocument.objects.filter(strategy=demo).count() == 3
+    assert CorporateParentDuty.objects.filter(strategy=demo).count() == 5
+    assert BoardSeat.objects.filter(strategy=demo, is_chair=True).get().role == (
+        "Executive Member for Children and Young People's Services"
+    )
+
+
+def test_every_seed_text_is_kept_word_for_word(demo):
+    seeds = seed_text()
+    texts = [demo.overall_aim, demo.outcomes_introduction, demo.board_description]
+    texts += [paragraph for paragraph in demo.values_and_principles.split("\n\n")]
+    texts += list(Outcome.objects.values_list("name", flat=True))
+    texts += list(Objective.objects.values_list("statement", flat=True))
+    texts += list(Action.objects.values_list("text", flat=True))
+    texts += list(PerformanceIndicator.objects.values_list("title", flat=True))
+    texts += list(CorporateParentDuty.objects.values_list("text", flat=True))
+    texts += list(KeyDocument.objects.values_list("title", flat=True))
+    for section in StrategySection.objects.all():
+        texts += [re.sub(r"^(- |\d+\. )", "", line) for line in section.body.splitlines() if line.strip()]
+    for text in texts:
+        assert normalise(text) in seeds, f"Not in the seed documents word for word: {text!r}"
+
+
+def test_objective_one_is_also_measured_by_other_plans(demo):
+    objective = demo.objectives.get(number=1)
+    assert list(objective.indicator_sets.values_list("title", flat=True)) == [
+        "CYPP performance indicators – Priorities 7 & 9",
+        "Corporate Plan priorities 2 & 12",
+        "Green Report outcomes",
+    ]
+    assert list(objective.links.values_list("number", flat=True)) == [4]
+
+
+def test_indicators_have_sensible_units_and_polarity(demo):
+    business_plans = PerformanceIndicator.objects.get(
+        title__startswith="Number of high-level business plans NOT"
+    )
+    assert business_plans.polarity == Polarity.LOWER_IS_BETTER
+    funds = PerformanceIndicator.objects.get(title__startswith="Amount of unidentified funds")
+    assert (funds.unit, funds.polarity) == (Unit.MONEY, Polarity.LOWER_IS_BETTER)
+    profile = PerformanceIndicator.objects.get(title__startswith="The production of a profile of need")
+    assert profile.unit == Unit.YES_NO
+    assert not PerformanceIndicator.objects.filter(owner__isnull=True).exists()
+    meetings = PerformanceIndicator.objects.get(title="Number of meetings of the Corporate Parenting Board.")
+    assert [action.text for action in meetings.actions.all()] == [
+        "Initiate and maintain appropriate strategic governance arrangements"
+    ]
+
+
+def test_loading_twice_duplicates_nothing(demo):
+    counts = [
+        model.objects.count()
+        for model in (
+            Strategy,
+            Objective,
+            Action,
+            PerformanceIndicator,
+            Outcome,
+            Organisation,
+            BoardSeat,
+            User,
+            StrategySection,
+        )
+    ]
+    call_command("load_demo", password="a-demo-password-for-tests")
+    assert counts == [
+        model.objects.count()
+        for model in (
+            Strategy,
+            Objective,
+            Action,
+            PerformanceIndicator,
+            Outcome,
+            Organisation,
+            BoardSeat,
+            User,
+            StrategySection,
+        )
+    ]
+
+
+def test_demo_accounts_sign_in_with_the_given_password(demo, client):
+    for username in ["officer", "contributor", "board", "councillor", "admin"]:
+        assert client.login(username=username, password="a-demo-password-for-tests"), username
+    assert User.objects.get(username="officer").has_role(Role.OFFICER)
+    contributor = User.objects.get(username="contributor")
+    assert contributor.has_role(Role.CONTRIBUTOR)
+    assert contributor.organisation.kind == Organisation.Kind.PARTNER
+    assert User.objects.get(username="board").has_role(Role.BOARD_MEMBER)
+    assert User.objects.get(username="councillor").has_role(Role.ELECTED_MEMBER)
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_accounts_are_refused_on_a_live_portal(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+    call_command("load_demo", force=True)
+    assert User.objects.filter(username="officer").exists()
+
+
+def test_a_broken_strategy_file_loads_nothing(db, tmp_path):
+    data = json.loads(DEMO_STRATEGY_FILE.read_text(encoding="utf-8"))
+    data["objectives"][3]["indicators"][0]["unit"] = "furlongs"
+    broken = tmp_path / "strategy.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="Nothing was loaded.*'furlongs' is not one of"):
+        call_command("load_strategy", broken)
+    assert not Strategy.objects.exists()
+    assert not Action.objects.exists()
+
+
+def test_a_file_that_is_not_json_gets_a_clear_message(db, tmp_path):
+    not_json = tmp_path / "strategy.json"
+    not_json.write_text("objectives: four", encoding="utf-8")
+    with pytest.raises(CommandError, match="is not valid JSON"):
+        call_command("load_strategy", not_json)
+
+
+def test_another_council_loads_its_own_strategy(db, tmp_path):
+    data = json.loads(DEMO_STRATEGY_FILE.read_text(encoding="utf-8"))
+    data["strategy"] |= {"slug": "elsewhere-2025-2028", "council": "Elsewhere Borough Council"}
+    data["objectives"] = data["objectives"][:2]
+    own = tmp_path / "elsewhere.json"
+    own.write_text(json.dumps(data), encoding="utf-8")
+    data["objectives"][0]["links_to"] = []
+    own.write_text(json.dumps(data), encoding="utf-8")
+    call_command("load_strategy", own)
+    current = Strategy.objects.current()
+    assert current.council == "Elsewhere Borough Council"
+    assert current.objectives.count() == 2

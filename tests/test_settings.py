@@ -1,0 +1,56 @@
+"""The portal refuses unsafe production settings and passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+STRONG_KEY = "a-strong-production-secret-key-with-plenty-of-variety-0123456789-XYZ"
+
+
+def manage(*args, **env):
+    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT, env=environment, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [None, "short", "django-insecure-" + "k" * 60, "a" * 60],
+    ids=["missing", "short", "django-insecure", "repetitive"],
+)
+def test_the_portal_refuses_to_start_without_a_secure_secret_key(secret_key):
+    env = {"DEBUG": "false"} | ({"SECRET_KEY": secret_key} if secret_key else {})
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_a_bad_boolean_setting_says_what_to_set():
+    result = manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "Set DEBUG to true or false" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=STRONG_KEY,
+        DEBUG="false",
+        ALLOWED_HOSTS="portal.example.gov.uk",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_runs_without_a_secret_key():
+    result = manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
