@@ -28,7 +28,14 @@ from django.urls import reverse  # noqa: E402
 
 SIZES = [4, 16, 64]  # objectives; each has 5 actions and 4 indicators
 REPEATS = 5
-PAGES = ["home", "objectives:overview", "objectives:detail", "indicators:list", "indicators:detail", "board:overview"]
+PAGES = [
+    "home",
+    "objectives:overview",
+    "objectives:detail",
+    "indicators:list",
+    "indicators:detail",
+    "board:overview",
+]
 
 
 def build(size: int):
@@ -37,19 +44,33 @@ def build(size: int):
     from objectives.models import Action, Objective, Organisation, Strategy
 
     Strategy.objects.all().delete()
-    organisation, _ = Organisation.objects.get_or_create(key="bench", defaults={"name": "Bench", "kind": "partner"})
+    organisation, _ = Organisation.objects.get_or_create(
+        key="bench", defaults={"name": "Bench", "kind": "partner"}
+    )
     strategy = Strategy.objects.create(
-        slug=f"bench-{size}", title="Strategy", council="Bench", period_start=2025, period_end=2028, overall_aim="Aim"
+        slug=f"bench-{size}",
+        title="Strategy",
+        council="Bench",
+        period_start=2025,
+        period_end=2028,
+        overall_aim="Aim",
     )
     for number in range(1, size + 1):
-        objective = Objective.objects.create(strategy=strategy, number=number, title=f"O{number}", statement="S")
+        objective = Objective.objects.create(
+            strategy=strategy, number=number, title=f"O{number}", statement="S"
+        )
         actions = Action.objects.bulk_create(
             Action(objective=objective, position=p, text=f"A{p}", lead=organisation) for p in range(1, 6)
         )
         for position in range(1, 5):
             indicator = PerformanceIndicator.objects.create(
-                objective=objective, position=position, title=f"I{position}", unit="count",
-                polarity="higher", frequency="quarterly", owner=organisation,
+                objective=objective,
+                position=position,
+                title=f"I{position}",
+                unit="count",
+                polarity="higher",
+                frequency="quarterly",
+                owner=organisation,
             )
             indicator.actions.set(actions[:2])
         BoardSeat.objects.create(strategy=strategy, position=number, role="Member", organisation=organisation)
@@ -90,8 +111,11 @@ def main():
             for page in PAGES:
                 results[page].append(measure(client, reverse(page, kwargs=kwargs.get(page, {}))))
         print(f"Sizes (objectives, each with 5 actions and 4 indicators): {SIZES}")
-        print(f"{'page':<22}" + "".join(f"{'q@' + str(s):>8}{'ms@' + str(s):>9}" for s in SIZES)
-              + f"{'query ratio':>13}{'time ratio':>12}")
+        print(
+            f"{'page':<22}"
+            + "".join(f"{'q@' + str(s):>8}{'ms@' + str(s):>9}" for s in SIZES)
+            + f"{'query ratio':>13}{'time ratio':>12}"
+        )
         for page, rows in results.items():
             cells = "".join(f"{q:>8}{ms:>9.1f}" for q, ms in rows)
             print(f"{page:<22}{cells}{rows[-1][0] / rows[0][0]:>13.2f}{rows[-1][1] / rows[0][1]:>12.2f}")

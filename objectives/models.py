@@ -50,6 +50,7 @@ class Strategy(models.Model):
     overall_aim = models.TextField()
     outcomes_introduction = models.TextField(blank=True)
     values_and_principles = models.TextField(blank=True)
+    key_documents_summary = models.TextField(blank=True)
     board_description = models.TextField(blank=True)
     is_current = models.BooleanField(default=True)
 

@@ -103,6 +103,7 @@ def strategy_load(*, data: dict) -> LoadedStrategy:
     strategy.supported_by = "\n".join(strategy_data.get("supported_by", []))
     strategy.outcomes_introduction = strategy_data.get("outcomes_introduction", "")
     strategy.values_and_principles = strategy_data.get("values_and_principles", "")
+    strategy.key_documents_summary = strategy_data.get("key_documents_summary", "")
     strategy.board_description = data.get("board", {}).get("description", "")
     save_validated(strategy)
     Strategy.objects.exclude(pk=strategy.pk).update(is_current=False)

@@ -17,6 +17,10 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Focus starts at the top of the page, so the skip link and the page's
+            # heading and error summary are met first.
+            field.widget.attrs.pop("autofocus", None)
         for name, value in self.autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
         self.helper = FormHelper()

@@ -12,6 +12,9 @@ WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 @pytest.fixture
 def browser_page(chromium_path):
+    """A Chromium page. Request it after the fixtures that write to the database:
+    data written once Playwright's greenlets run gets a connection of its own that
+    outlives the test."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own
@@ -53,7 +56,7 @@ def sign_in_by_keyboard(page, live_server, username):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_officer_signs_in_and_opens_an_objective(browser_page, live_server, officer, demo_strategy):
+def test_the_officer_signs_in_and_opens_an_objective(live_server, officer, demo_strategy, browser_page):
     page = browser_page
     page.goto(f"{live_server.url}/account/sign-in/")
     assert_accessible(page)
@@ -78,7 +81,7 @@ def test_the_officer_signs_in_and_opens_an_objective(browser_page, live_server, 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_wrong_password_is_explained_in_an_error_summary(browser_page, live_server, officer):
+def test_a_wrong_password_is_explained_in_an_error_summary(live_server, officer, browser_page):
     page = browser_page
     page.goto(f"{live_server.url}/account/sign-in/")
     page.get_by_label("Username").fill(officer.username)
@@ -94,7 +97,7 @@ def test_a_wrong_password_is_explained_in_an_error_summary(browser_page, live_se
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_each_role_browses_without_errors(
-    browser_page, live_server, demo_strategy, contributor, board_member, councillor
+    live_server, demo_strategy, contributor, board_member, councillor, browser_page
 ):
     page = browser_page
     for person in (contributor, board_member, councillor):

@@ -82,7 +82,7 @@ def test_the_demo_holds_the_whole_seed_strategy(demo):
 
 def test_every_seed_text_is_kept_word_for_word(demo):
     seeds = seed_text()
-    texts = [demo.overall_aim, demo.outcomes_introduction, demo.board_description]
+    texts = [demo.overall_aim, demo.outcomes_introduction, demo.board_description, demo.key_documents_summary]
     texts += [paragraph for paragraph in demo.values_and_principles.split("\n\n")]
     texts += list(Outcome.objects.values_list("name", flat=True))
     texts += list(Objective.objects.values_list("statement", flat=True))

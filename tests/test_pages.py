@@ -1,6 +1,7 @@
 """What each person sees on the strategy pages and their home page."""
 
 import datetime
+import html
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from . import factories
 
 
 def page_text(response) -> str:
-    return response.content.decode()
+    return html.unescape(response.content.decode())
 
 
 def test_the_officer_sees_the_whole_strategy(client, officer, demo_strategy):

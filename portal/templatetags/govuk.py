@@ -55,5 +55,5 @@ def action_status_tag(action: Action):
         '<strong class="govuk-tag {}">{}</strong>', STATUS_COLOURS[action.status], action.get_status_display()
     )
     if action.is_overdue():
-        tag += format_html(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+        tag = format_html('{} <strong class="govuk-tag govuk-tag--red">Overdue</strong>', tag)
     return tag
