@@ -1,28 +1,15 @@
 """Performance indicators (PIs): what the strategy is measured by."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
+from .choices import Computation, Frequency, Polarity, RagStatus, Trend, Unit
+from .performance import rag_status, trend
+from .periods import Period
 
-class Unit(models.TextChoices):
-    COUNT = "count", "Count"
-    PERCENTAGE = "percentage", "Percentage"
-    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000 children"
-    MONEY = "money", "Money (£)"
-    YES_NO = "yes_no", "Yes or no"
-
-
-class Polarity(models.TextChoices):
-    HIGHER_IS_BETTER = "higher", "Higher is better"
-    LOWER_IS_BETTER = "lower", "Lower is better"
-    NO_DIRECTION = "none", "Neither higher nor lower is better"
-
-
-class Frequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    HALF_YEARLY = "half_yearly", "Half-yearly"
-    ANNUAL = "annual", "Annual"
+__all__ = ["Figure", "FigureChange", "Frequency", "PerformanceIndicator", "Polarity", "Target", "Unit"]
 
 
 class PerformanceIndicatorQuerySet(models.QuerySet):
@@ -59,6 +46,24 @@ class PerformanceIndicator(models.Model):
         help_text="The organisation that provides this indicator's figures.",
     )
     data_source = models.CharField(max_length=300, blank=True)
+    counts_children = models.BooleanField(
+        default=False,
+        help_text="Its figures count children or young people, so small numbers are hidden beyond "
+        "the officer's own pages.",
+    )
+    amber_tolerance = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="How far short of its target a figure may be and still be amber, in the indicator's unit.",
+    )
+    computation = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=Computation.choices,
+        help_text="Leave empty when people enter the figures; otherwise the portal counts them itself.",
+    )
 
     objects = PerformanceIndicatorQuerySet.as_manager()
 
@@ -78,3 +83,181 @@ class PerformanceIndicator(models.Model):
     @property
     def reference(self) -> str:
         return f"PI {self.objective.number}.{self.position}"
+
+    def format_value(self, value) -> str:
+        """A figure as people read it: 45.5%, £1,200.00, 12, Yes."""
+        if value is None:
+            return ""
+        if self.unit == Unit.YES_NO:
+            return "Yes" if value else "No"
+        if self.unit == Unit.MONEY:
+            return f"£{value:,.2f}"
+        number = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+        if self.unit == Unit.PERCENTAGE:
+            return f"{number}%"
+        if self.unit == Unit.RATE_PER_10000:
+            return f"{number} per 10,000"
+        return number
+
+    @property
+    def has_parts(self) -> bool:
+        """Rates and percentages may be entered as a numerator and denominator."""
+        return self.unit in (Unit.PERCENTAGE, Unit.RATE_PER_10000)
+
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.computation)
+
+    def period_for(self, start) -> "Period":
+        return Period(self.frequency, start)
+
+    def rag(self, value, target) -> RagStatus:
+        return rag_status(value=value, target=target, polarity=self.polarity, tolerance=self.amber_tolerance)
+
+    def trend(self, current, earlier) -> Trend:
+        return trend(current=current, earlier=earlier, polarity=self.polarity)
+
+
+class PeriodFields(models.Model):
+    """The reporting period a figure or target belongs to."""
+
+    frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period(self) -> Period:
+        return Period(self.frequency, self.period_start)
+
+    def set_period(self, period: Period) -> None:
+        self.frequency, self.period_start, self.period_end = period.frequency, period.start, period.end
+
+
+class FigureQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=Figure.Status.VERIFIED)
+
+    def for_period(self, period: Period):
+        return self.filter(frequency=period.frequency, period_start=period.start)
+
+    def visible_to(self, user):
+        """Figures a person may open: the officer all, a contributor their organisation's."""
+        if user.has_perm("indicators.verify_figure"):
+            return self
+        if user.has_perm("indicators.change_figure") and user.organisation_id:
+            return self.filter(indicator__owner_id=user.organisation_id)
+        return self.none()
+
+
+class Figure(PeriodFields):
+    """One indicator's figure for one period, entered by its owner and verified by the officer."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        VERIFIED = "verified", "Verified"
+        RETURNED = "returned", "Sent back"
+
+    class Quality(models.TextChoices):
+        GOOD = "good", "Complete and checked"
+        PROVISIONAL = "provisional", "Provisional"
+        ESTIMATED = "estimated", "Estimated"
+        INCOMPLETE = "incomplete", "Known to be incomplete"
+
+    indicator = models.ForeignKey(PerformanceIndicator, on_delete=models.CASCADE, related_name="figures")
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+    quality = models.CharField(max_length=20, choices=Quality.choices, default=Quality.GOOD)
+    source = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    return_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    is_demo = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = FigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "-period_start"]
+        permissions = [("verify_figure", "Can verify figures and send them back")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "frequency", "period_start"], name="one_figure_per_indicator_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.period.code}"
+
+    ALLOWED_TRANSITIONS = {
+        (Status.DRAFT, Status.SUBMITTED),
+        (Status.RETURNED, Status.SUBMITTED),
+        (Status.SUBMITTED, Status.VERIFIED),
+        (Status.SUBMITTED, Status.RETURNED),
+    }
+
+    def can_move_to(self, status: str) -> bool:
+        return (self.status, status) in self.ALLOWED_TRANSITIONS
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+
+class FigureChange(models.Model):
+    """One entry in a figure's history. Entries are only ever added."""
+
+    class Event(models.TextChoices):
+        CREATED = "created", "Entered"
+        EDITED = "edited", "Changed"
+        IMPORTED = "imported", "Imported"
+        SUBMITTED = "submitted", "Submitted"
+        VERIFIED = "verified", "Verified"
+        RETURNED = "returned", "Sent back"
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="changes")
+    event = models.CharField(max_length=20, choices=Event.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    old_value = models.CharField(max_length=100, blank=True)
+    new_value = models.CharField(max_length=100, blank=True)
+    old_status = models.CharField(max_length=20, blank=True, choices=Figure.Status.choices)
+    new_status = models.CharField(max_length=20, choices=Figure.Status.choices)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_event_display()} {self.figure}"
+
+
+class Target(PeriodFields):
+    indicator = models.ForeignKey(PerformanceIndicator, on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "frequency", "period_start"], name="one_target_per_indicator_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"Target for {self.indicator} {self.period.code}"

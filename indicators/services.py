@@ -1,8 +1,20 @@
 """Writes to the indicator catalogue."""
 
+from decimal import Decimal, InvalidOperation
+
 from objectives.services import LoadedStrategy, StrategyFileError, choice_value, required, sync_by_position
 
+from .choices import Computation
 from .models import Frequency, PerformanceIndicator, Polarity, Unit
+
+
+def decimal_value(value, where: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise StrategyFileError(f"{where}: '{value}' is not a number") from None
 
 
 def indicators_load(*, loaded: LoadedStrategy, objectives_data: list[dict]) -> list[PerformanceIndicator]:
@@ -29,6 +41,13 @@ def indicators_load(*, loaded: LoadedStrategy, objectives_data: list[dict]) -> l
                     "frequency": choice_value(required(item, "frequency", where), Frequency, where),
                     "owner": loaded.organisations.get(owner_key) if owner_key else None,
                     "data_source": item.get("data_source", ""),
+                    "counts_children": bool(item.get("counts_children", False)),
+                    "amber_tolerance": decimal_value(item.get("amber_tolerance"), where),
+                    "computation": (
+                        choice_value(item["computation"], Computation, where)
+                        if item.get("computation")
+                        else ""
+                    ),
                 },
             )
             try:

@@ -6,5 +6,9 @@ app_name = "indicators"
 
 urlpatterns = [
     path("", views.indicator_list, name="list"),
+    path("overdue/", views.overdue, name="overdue"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/figures/<str:start>/", views.figure_edit, name="figure_edit"),
+    path("figures/<int:pk>/send-back/", views.figure_send_back, name="figure_send_back"),
+    path("figures/<int:pk>/<str:action>/", views.figure_action, name="figure_action"),
 ]

@@ -1,19 +1,240 @@
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, render
+import datetime
 
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from objectives.models import Organisation
 from objectives.views import current_strategy_or_404
 
-from .models import PerformanceIndicator
+from .charts import indicator_chart
+from .choices import RagStatus
+from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_transition
+from .forms import FigureForm, SendBackForm
+from .models import Figure, FigureChange, PerformanceIndicator
+from .periods import Period, PeriodError
+from .selectors import due_date, indicator_statuses, sees_exact_figures
+
+
+def indicator_for_entry_or_404(user, pk: int) -> PerformanceIndicator:
+    """The indicator, if this person may enter its figures; 404 for another organisation's."""
+    if not user.has_perm("indicators.change_figure"):
+        raise PermissionDenied
+    indicator = get_object_or_404(PerformanceIndicator.objects.with_details(), pk=pk)
+    if not can_enter_figures_for(user, indicator):
+        raise Http404
+    return indicator
+
+
+def figure_for_user_or_404(user, pk: int) -> Figure:
+    if not user.has_perm("indicators.change_figure"):
+        raise PermissionDenied
+    return get_object_or_404(Figure.objects.visible_to(user).select_related("indicator__objective"), pk=pk)
+
+
+def period_from_url(indicator: PerformanceIndicator, start: str) -> Period:
+    try:
+        return Period(indicator.frequency, datetime.date.fromisoformat(start))
+    except (ValueError, PeriodError):
+        raise Http404("No such period for this indicator") from None
 
 
 @permission_required("indicators.view_performanceindicator", raise_exception=True)
 def indicator_list(request):
     strategy = current_strategy_or_404()
     indicators = PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
-    return render(request, "indicators/list.html", {"strategy": strategy, "indicators": indicators})
+    filters = {
+        "objective": request.GET.get("objective", ""),
+        "organisation": request.GET.get("organisation", ""),
+        "rag": request.GET.get("rag", ""),
+    }
+    if filters["objective"].isdigit():
+        indicators = indicators.filter(objective__number=int(filters["objective"]))
+    if filters["organisation"]:
+        indicators = indicators.filter(owner__key=filters["organisation"])
+    statuses = indicator_statuses(indicators, user=request.user)
+    if filters["rag"]:
+        statuses = [status for status in statuses if status.rag == filters["rag"]]
+    return render(
+        request,
+        "indicators/list.html",
+        {
+            "strategy": strategy,
+            "statuses": statuses,
+            "filters": filters,
+            "objectives": strategy.objectives.all(),
+            "organisations": Organisation.objects.filter(indicators__objective__strategy=strategy).distinct(),
+            "rag_choices": RagStatus.choices,
+            "is_filtered": any(filters.values()),
+        },
+    )
 
 
 @permission_required("indicators.view_performanceindicator", raise_exception=True)
 def detail(request, pk: int):
     indicator = get_object_or_404(PerformanceIndicator.objects.with_details(), pk=pk)
-    return render(request, "indicators/detail.html", {"indicator": indicator})
+    today = timezone.localdate()
+    [status] = indicator_statuses([indicator], user=request.user, today=today)
+    exact = sees_exact_figures(request.user, indicator)
+    rows = [row for row in status.rows if row.period.has_ended(today)]
+    history = []
+    if exact:
+        history = (
+            FigureChange.objects.filter(figure__indicator=indicator)
+            .select_related("figure", "changed_by")
+            .order_by("-changed_at", "-pk")[:50]
+        )
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "indicator": indicator,
+            "status": status,
+            "rows": rows,
+            "chart": indicator_chart(indicator, status.rows, today),
+            "exact": exact,
+            "can_enter": can_enter_figures_for(request.user, indicator),
+            "can_verify": request.user.has_perm("indicators.verify_figure"),
+            "history": history,
+        },
+    )
+
+
+def figure_edit(request, pk: int, start: str):
+    indicator = indicator_for_entry_or_404(request.user, pk)
+    period = period_from_url(indicator, start)
+    figure = Figure.objects.filter(
+        indicator=indicator, frequency=period.frequency, period_start=period.start
+    ).first()
+    conflict = None
+    if request.method == "POST":
+        form = FigureForm(request.POST, indicator=indicator)
+        if form.is_valid():
+            try:
+                figure = figure_save(
+                    indicator=indicator,
+                    period=period,
+                    user=request.user,
+                    values=form.values,
+                    expected_version=form.cleaned_data["version"],
+                    submit="submit" in request.POST,
+                )
+            except FigureConflict as error:
+                conflict = error.current if error.current.pk else None
+                form = FigureForm(request.POST, indicator=indicator)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    "Someone else saved this figure while you were editing it. Check their figure below; "
+                    "to keep yours instead, save again.",
+                )
+                # Saving again now deliberately replaces what they saved.
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version if conflict else ""
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                verb = (
+                    "submitted for verification"
+                    if figure.status == Figure.Status.SUBMITTED
+                    else "saved as a draft"
+                )
+                messages.success(request, f"The figure for {period.label} has been {verb}.")
+                return redirect(indicator)
+    else:
+        initial = {"version": figure.version if figure else None}
+        if figure:
+            initial |= {
+                "value": figure.value if indicator.unit != "yes_no" else str(int(figure.value)),
+                "numerator": figure.numerator,
+                "denominator": figure.denominator,
+                "note": figure.note,
+                "quality": figure.quality,
+                "source": figure.source,
+            }
+        else:
+            initial["source"] = indicator.data_source
+        form = FigureForm(initial=initial, indicator=indicator)
+    return render(
+        request,
+        "indicators/figure_form.html",
+        {
+            "indicator": indicator,
+            "period": period,
+            "figure": figure,
+            "form": form,
+            "conflict": conflict,
+            "due": due_date(period),
+        },
+    )
+
+
+@require_POST
+def figure_action(request, pk: int, action: str):
+    figure = figure_for_user_or_404(request.user, pk)
+    to_status = {"submit": Figure.Status.SUBMITTED, "verify": Figure.Status.VERIFIED}.get(action)
+    if to_status is None:
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+        figure = figure_transition(
+            figure_id=figure.pk, user=request.user, to_status=to_status, expected_version=version
+        )
+    except ValueError:
+        messages.error(request, "The form was incomplete. Try again.")
+    except FigureConflict:
+        messages.error(request, "Someone else changed this figure just now. Check it and try again.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"The figure for {figure.period.label} is now {figure.get_status_display().lower()}."
+        )
+    return redirect(figure.indicator)
+
+
+def figure_send_back(request, pk: int):
+    figure = figure_for_user_or_404(request.user, pk)
+    if not request.user.has_perm("indicators.verify_figure"):
+        raise PermissionDenied
+    form = SendBackForm(request.POST or None, initial={"version": figure.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            figure_transition(
+                figure_id=figure.pk,
+                user=request.user,
+                to_status=Figure.Status.RETURNED,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except FigureConflict:
+            form.add_error(
+                None, "Someone else changed this figure just now. Go back to the indicator and check it."
+            )
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, f"The figure for {figure.period.label} has been sent back.")
+            return redirect(figure.indicator)
+    return render(request, "indicators/send_back.html", {"figure": figure, "form": form})
+
+
+@permission_required("indicators.change_figure", raise_exception=True)
+def overdue(request):
+    """Figures whose period has ended and whose due date has passed without a verified figure."""
+    strategy = current_strategy_or_404()
+    indicators = PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
+    if not request.user.has_perm("indicators.verify_figure"):
+        indicators = indicators.filter(owner_id=request.user.organisation_id)
+    statuses = [status for status in indicator_statuses(indicators, user=request.user) if status.is_overdue]
+    by_organisation = {}
+    for status in statuses:
+        by_organisation.setdefault(status.indicator.owner, []).append(status)
+    return render(
+        request, "indicators/overdue.html", {"by_organisation": by_organisation, "count": len(statuses)}
+    )

@@ -30,6 +30,7 @@ READ_STRATEGY = [
     "indicators.view_performanceindicator",
 ]
 READ_BOARD = ["board.view_boardseat"]
+ENTER_FIGURES = ["indicators.view_figure", "indicators.add_figure", "indicators.change_figure"]
 
 STRATEGY_MODELS = {
     "objectives": [
@@ -44,7 +45,7 @@ STRATEGY_MODELS = {
         "action",
         "indicatorset",
     ],
-    "indicators": ["performanceindicator"],
+    "indicators": ["performanceindicator", "figure", "figurechange", "target"],
     "board": ["boardseat"],
 }
 
@@ -59,8 +60,8 @@ def _all_model_permissions() -> list[str]:
 
 
 ROLE_PERMISSIONS = {
-    Role.OFFICER: _all_model_permissions() + ["objectives.manage_strategy"],
-    Role.CONTRIBUTOR: READ_STRATEGY,
+    Role.OFFICER: _all_model_permissions() + ["objectives.manage_strategy", "indicators.verify_figure"],
+    Role.CONTRIBUTOR: READ_STRATEGY + ENTER_FIGURES,
     Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD,
     Role.ELECTED_MEMBER: READ_STRATEGY + READ_BOARD,
 }

@@ -231,3 +231,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Small-number suppression: counts of children from 1 to this number are shown as "c"
+# everywhere beyond the corporate parenting officer's own pages.
+SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 5)
+# A period's figure is due this many days after the period ends; after that it is overdue.
+FIGURE_DUE_DAYS = env_int("FIGURE_DUE_DAYS", 30)

@@ -1,9 +1,11 @@
 import datetime
+from decimal import Decimal
 
 import factory
 
 from board.models import BoardSeat
-from indicators.models import Frequency, PerformanceIndicator, Polarity, Unit
+from indicators.models import Figure, Frequency, PerformanceIndicator, Polarity, Target, Unit
+from indicators.periods import Period
 from objectives.models import Action, Objective, Organisation, Strategy
 from portal.models import User
 from portal.roles import group_for
@@ -95,3 +97,31 @@ class BoardSeatFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     role = "Senior manager"
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+def last_ended_period(frequency: str, today: datetime.date | None = None) -> Period:
+    today = today or datetime.date.today()
+    return Period.containing(frequency, today).previous()
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Figure
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    frequency = factory.LazyAttribute(lambda figure: figure.indicator.frequency)
+    period_start = factory.LazyAttribute(lambda figure: last_ended_period(figure.frequency).start)
+    period_end = factory.LazyAttribute(lambda figure: Period(figure.frequency, figure.period_start).end)
+    value = Decimal("10")
+    status = Figure.Status.DRAFT
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    frequency = factory.LazyAttribute(lambda target: target.indicator.frequency)
+    period_start = factory.LazyAttribute(lambda target: last_ended_period(target.frequency).start)
+    period_end = factory.LazyAttribute(lambda target: Period(target.frequency, target.period_start).end)
+    value = Decimal("10")

@@ -7,6 +7,10 @@ fails ``test_every_page_has_an_access_rule``.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from indicators.models import Figure, PerformanceIndicator
+
+from . import factories
+
 PERSONAS = ["anonymous", "officer", "contributor", "board_member", "councillor", "superuser"]
 
 SIGNED_IN = {"officer": 200, "contributor": 200, "board_member": 200, "councillor": 200, "superuser": 200}
@@ -33,6 +37,14 @@ EXPECTED = {
     "indicators:list": SIGN_IN_FIRST | SIGNED_IN,
     "indicators:detail": SIGN_IN_FIRST | SIGNED_IN,
     "board:overview": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "indicators:overdue": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
+    # The figure pages below are for an indicator the contributor's organisation owns.
+    "indicators:figure_edit": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
+    "indicators:figure_send_back": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    # Only POST is accepted; the POST journeys are in test_figures.
+    "indicators:figure_action": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
 }
 
 # The admin site has its own guard (staff only); its pages without arguments are
@@ -69,11 +81,21 @@ def admin_url_names_without_arguments():
     )
 
 
-def url_kwargs(name, demo_strategy):
+@pytest.fixture
+def contributors_figure(demo_strategy, contributor):
+    """A submitted figure for an indicator the contributor's organisation owns."""
+    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation, objective__number=2)
+    return factories.FigureFactory(indicator=indicator, status=Figure.Status.SUBMITTED)
+
+
+def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
     return {
         "objectives:detail": {"number": objective.number},
         "indicators:detail": {"pk": objective.indicators.first().pk},
+        "indicators:figure_edit": {"pk": figure.indicator_id, "start": figure.period_start.isoformat()},
+        "indicators:figure_send_back": {"pk": figure.pk},
+        "indicators:figure_action": {"pk": figure.pk, "action": "verify"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
     }.get(name, {})
 
@@ -108,8 +130,8 @@ def check_answer(response, expected, url):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_page_access(client, request, demo_strategy, name, persona):
-    url = reverse(name, kwargs=url_kwargs(name, demo_strategy))
+def test_page_access(client, request, demo_strategy, contributors_figure, name, persona):
+    url = reverse(name, kwargs=url_kwargs(name, demo_strategy, contributors_figure))
     sign_in_as(client, request, persona)
     check_answer(client.get(url), EXPECTED[name][persona], url)
 
@@ -132,3 +154,12 @@ def test_roles_without_staff_status_cannot_use_the_admin_sign_in(client, request
     sign_in_as(client, request, persona)
     response = client.get(reverse("admin:index"), follow=True)
     assert b"Site administration" not in response.content
+
+
+@pytest.mark.parametrize("name", ["indicators:figure_edit", "indicators:figure_send_back"])
+def test_another_organisations_contributor_gets_not_found(
+    client, demo_strategy, other_contributor, contributors_figure, name
+):
+    client.force_login(other_contributor)
+    url = reverse(name, kwargs=url_kwargs(name, demo_strategy, contributors_figure))
+    assert client.get(url).status_code == 404

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from board.models import BoardSeat
 from indicators.models import PerformanceIndicator, Polarity, Unit
@@ -205,3 +206,16 @@ def test_another_council_loads_its_own_strategy(db, tmp_path):
     current = Strategy.objects.current()
     assert current.council == "Elsewhere Borough Council"
     assert current.objectives.count() == 2
+
+
+def test_every_demo_account_browses_without_a_server_error(demo, client):
+    pages = [reverse("home"), reverse("account"), reverse("objectives:overview"), reverse("indicators:list")]
+    pages += [reverse("board:overview"), reverse("accessibility"), reverse("password_change")]
+    pages += [objective.get_absolute_url() for objective in demo.objectives.all()]
+    pages += [indicator.get_absolute_url() for indicator in PerformanceIndicator.objects.all()]
+    for username in ["officer", "contributor", "board", "councillor", "admin"]:
+        assert client.login(username=username, password="a-demo-password-for-tests")
+        for url in pages:
+            status = client.get(url).status_code
+            assert status in (200, 403), f"{username} got {status} from {url}"
+        client.logout()

@@ -57,3 +57,57 @@ def action_status_tag(action: Action):
     if action.is_overdue():
         tag = format_html('{} <strong class="govuk-tag govuk-tag--red">Overdue</strong>', tag)
     return tag
+
+
+RAG_COLOURS = {
+    "green": "govuk-tag--green",
+    "amber": "govuk-tag--orange",
+    "red": "govuk-tag--red",
+    "overdue": "govuk-tag--pink",
+    "no_data": "govuk-tag--grey",
+    "no_target": "govuk-tag--grey",
+    "not_rated": "govuk-tag--grey",
+}
+FIGURE_STATUS_COLOURS = {
+    "draft": "govuk-tag--grey",
+    "submitted": "govuk-tag--blue",
+    "verified": "govuk-tag--green",
+    "returned": "govuk-tag--red",
+}
+TREND_SYMBOLS = {"improving": "▲", "worsening": "▼", "up": "▲", "down": "▼", "no_change": "▶"}
+
+
+@register.simple_tag
+def rag_tag(rag):
+    """A RAG status as a tag whose words carry the meaning; the colour only repeats it."""
+    return format_html('<strong class="govuk-tag {}">{}</strong>', RAG_COLOURS.get(rag.value, ""), rag.label)
+
+
+@register.simple_tag
+def figure_status_tag(figure):
+    if figure is None:
+        return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', "Not entered")
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>',
+        FIGURE_STATUS_COLOURS[figure.status],
+        figure.get_status_display(),
+    )
+
+
+@register.simple_tag
+def trend_text(trend, compared_with: str = ""):
+    """Direction of travel in words, with a decorative arrow hidden from screen readers."""
+    symbol = TREND_SYMBOLS.get(trend.value)
+    words = (
+        trend.label
+        if not compared_with or trend.value == "not_comparable"
+        else f"{trend.label} {compared_with}"
+    )
+    if symbol:
+        return format_html('<span aria-hidden="true">{}</span> {}', symbol, words)
+    return words
+
+
+@register.simple_tag
+def figure_value(indicator, value):
+    return indicator.format_value(value)

@@ -1,0 +1,98 @@
+"""A server-rendered, accessible SVG line chart of an indicator's figures and targets."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
+
+
+@dataclass
+class ChartPoint:
+    x: float
+    y: float
+    label: str
+    value_text: str
+
+
+@dataclass
+class Chart:
+    title: str
+    description: str
+    figure_points: list[ChartPoint]
+    target_points: list[ChartPoint]
+    y_ticks: list[tuple[float, str]]
+    x_labels: list[ChartPoint]
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def figure_path(self) -> str:
+        return _path(self.figure_points)
+
+    @property
+    def target_path(self) -> str:
+        return _path(self.target_points)
+
+    @property
+    def axis_bottom(self) -> int:
+        return HEIGHT - BOTTOM
+
+    @property
+    def axis_left(self) -> int:
+        return LEFT
+
+    @property
+    def axis_right(self) -> int:
+        return WIDTH - RIGHT
+
+
+def _path(points: list[ChartPoint]) -> str:
+    return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(points))
+
+
+def indicator_chart(indicator, rows, today) -> Chart | None:
+    """A chart of the periods that have ended; rows come newest first, as the selectors give them."""
+    if indicator.unit == "yes_no":
+        return None
+    rows = [row for row in reversed(rows) if row.period.has_ended(today)]
+    plotted = [(row, row.shown) for row in rows]
+    values = [shown.value for _, shown in plotted if shown.value is not None]
+    values += [row.target for row, _ in plotted if row.target is not None]
+    if not values:
+        return None
+    top = max(values)
+    top = Decimal(100) if indicator.unit == "percentage" else (top * Decimal("1.1") or Decimal(1))
+    step = (WIDTH - LEFT - RIGHT) / max(len(rows) - 1, 1)
+
+    def y_of(value: Decimal) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(value / top))
+
+    figure_points, target_points, x_labels = [], [], []
+    label_every = max(1, -(-len(rows) // 8))
+    for index, (row, shown) in enumerate(plotted):
+        x = LEFT + step * index
+        if (len(rows) - 1 - index) % label_every == 0:
+            x_labels.append(ChartPoint(x, HEIGHT - BOTTOM + 18, row.period.code, ""))
+        if shown.value is not None:
+            figure_points.append(
+                ChartPoint(x, y_of(shown.value), row.period.code, indicator.format_value(shown.value))
+            )
+        if row.target is not None:
+            target_points.append(
+                ChartPoint(x, y_of(row.target), row.period.code, indicator.format_value(row.target))
+            )
+    tick_values = [(top * Decimal(i) / 4).quantize(Decimal("0.01")) for i in range(5)]
+    ticks = [(y_of(value), indicator.format_value(value)) for value in tick_values]
+    described = ", ".join(f"{point.label}: {point.value_text}" for point in figure_points) or "no figures yet"
+    return Chart(
+        title=f"{indicator.title} by period",
+        description=(
+            f"Line chart of the figures ({described}), with the target shown as a dashed line. "
+            "The table below gives the same figures."
+        ),
+        figure_points=figure_points,
+        target_points=target_points,
+        y_ticks=ticks,
+        x_labels=x_labels,
+    )

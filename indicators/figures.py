@@ -1,0 +1,248 @@
+"""Writes to indicator figures: entering, submitting, verifying and sending back.
+
+Every write is checked against the version the person started from, so two
+people editing one figure cannot silently overwrite each other, and every
+write adds an entry to the figure's history.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import Unit
+from .models import Figure, FigureChange, PerformanceIndicator
+from .periods import Period
+
+SCALE = {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_10000: Decimal(10000)}
+TWO_PLACES = Decimal("0.01")
+EDITABLE_FIELDS = ["value", "numerator", "denominator", "note", "quality", "source"]
+
+
+class FigureConflict(Exception):
+    """Someone else saved the figure after this person opened it."""
+
+    def __init__(self, current: Figure):
+        super().__init__("The figure changed since it was opened")
+        self.current = current
+
+
+def period_errors(*, indicator: PerformanceIndicator, period: Period, today: datetime.date) -> list[str]:
+    if period.frequency != indicator.frequency:
+        frequency = indicator.get_frequency_display().lower()
+        return [f"This indicator is reported {frequency}: enter a {frequency} period"]
+    if not period.has_ended(today):
+        return [f"{period.label} has not ended yet: enter figures once the period is over"]
+    return []
+
+
+def figure_values_clean(
+    *,
+    indicator: PerformanceIndicator,
+    value: Decimal | None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+) -> dict[str, Decimal | None]:
+    """Check a figure against its indicator's unit, deriving a rate from its parts.
+
+    Raises ValidationError with messages that say what to do, keyed by field.
+    """
+    errors = {}
+    if numerator is not None or denominator is not None:
+        if not indicator.has_parts:
+            errors["numerator"] = (
+                "Only percentages and rates have a numerator and denominator: enter the figure"
+            )
+        elif numerator is None:
+            errors["numerator"] = "Enter the numerator, or clear the denominator"
+        elif denominator is None:
+            errors["denominator"] = "Enter the denominator, or clear the numerator"
+        elif denominator <= 0:
+            errors["denominator"] = "Enter a denominator greater than 0"
+        elif numerator < 0:
+            errors["numerator"] = "Enter a numerator of 0 or more"
+        elif indicator.unit == Unit.PERCENTAGE and numerator > denominator:
+            errors["numerator"] = "The numerator cannot be more than the denominator"
+        else:
+            derived = numerator / denominator * SCALE[indicator.unit]
+            value = derived.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    if not errors:
+        error = value_error(indicator, value)
+        if error:
+            errors["value"] = error
+    if errors:
+        raise ValidationError(errors)
+    return {"value": value, "numerator": numerator, "denominator": denominator}
+
+
+def value_error(indicator: PerformanceIndicator, value: Decimal | None) -> str | None:
+    unit = indicator.unit
+    if value is None:
+        return "Select yes or no" if unit == Unit.YES_NO else "Enter the figure"
+    if unit == Unit.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
+        return "Enter a percentage between 0 and 100"
+    if unit == Unit.COUNT and (value < 0 or value != value.to_integral_value()):
+        return "Enter a whole number, 0 or more"
+    if unit == Unit.MONEY and (value < 0 or value != value.quantize(TWO_PLACES)):
+        return (
+            "Enter an amount in pounds, 0 or more, with no more than 2 decimal places (for example 1250.50)"
+        )
+    if unit == Unit.YES_NO and value not in (Decimal(0), Decimal(1)):
+        return "Select yes or no"
+    if unit == Unit.RATE_PER_10000 and value < 0:
+        return "Enter a rate of 0 or more"
+    if value != value.quantize(TWO_PLACES):
+        return "Enter the figure with no more than 2 decimal places"
+    return None
+
+
+def can_enter_figures_for(user, indicator: PerformanceIndicator) -> bool:
+    if indicator.is_computed:
+        return False
+    if user.has_perm("indicators.verify_figure"):
+        return True
+    return (
+        user.has_perm("indicators.change_figure")
+        and indicator.owner_id is not None
+        and indicator.owner_id == user.organisation_id
+    )
+
+
+def _record(figure: Figure, *, event: str, user, old_value: str, old_status: str, reason: str = "") -> None:
+    FigureChange.objects.create(
+        figure=figure,
+        event=event,
+        changed_by=user,
+        old_value=old_value,
+        new_value=figure.indicator.format_value(figure.value),
+        old_status=old_status,
+        new_status=figure.status,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def figure_save(
+    *,
+    indicator: PerformanceIndicator,
+    period: Period,
+    user,
+    values: dict,
+    expected_version: int | None,
+    today: datetime.date | None = None,
+    event: str = FigureChange.Event.EDITED,
+    submit: bool = False,
+) -> Figure:
+    """Enter or change one figure. A changed figure is a draft again until submitted.
+
+    ``expected_version`` is the version the person started from (None for a new
+    figure); if the figure has moved on since, FigureConflict is raised and
+    nothing is saved.
+    """
+    if not can_enter_figures_for(user, indicator):
+        raise PermissionDenied
+    errors = period_errors(indicator=indicator, period=period, today=today or timezone.localdate())
+    if errors:
+        raise ValidationError({"period": errors})
+    cleaned = figure_values_clean(
+        indicator=indicator,
+        value=values.get("value"),
+        numerator=values.get("numerator"),
+        denominator=values.get("denominator"),
+    )
+    figure = (
+        Figure.objects.select_for_update()
+        .select_related("indicator")
+        .filter(indicator=indicator, frequency=period.frequency, period_start=period.start)
+        .first()
+    )
+    is_new = figure is None
+    if is_new:
+        if expected_version is not None:
+            raise FigureConflict(Figure(indicator=indicator, version=0))
+        figure = Figure(indicator=indicator)
+        figure.set_period(period)
+        old_value, old_status = "", ""
+        event = (
+            FigureChange.Event.IMPORTED
+            if event == FigureChange.Event.IMPORTED
+            else FigureChange.Event.CREATED
+        )
+    else:
+        if expected_version != figure.version:
+            raise FigureConflict(figure)
+        if figure.is_verified and not user.has_perm("indicators.verify_figure"):
+            raise ValidationError(
+                {"value": "This figure has been verified: ask the corporate parenting officer to change it"}
+            )
+        old_value, old_status = indicator.format_value(figure.value), figure.status
+    new_values = {**{name: values.get(name, getattr(figure, name)) for name in EDITABLE_FIELDS}, **cleaned}
+    new_values["note"] = new_values["note"] or ""
+    new_values["source"] = new_values["source"] or ""
+    new_values["quality"] = new_values["quality"] or Figure.Quality.GOOD
+    changed = is_new or any(getattr(figure, name) != new_values[name] for name in EDITABLE_FIELDS)
+    if changed:
+        for name, value in new_values.items():
+            setattr(figure, name, value)
+        figure.status = Figure.Status.DRAFT
+        figure.return_reason = ""
+        figure.verified_at = figure.verified_by = None
+        figure.version = 1 if is_new else figure.version + 1
+        figure.updated_by = user
+        figure.save()
+        _record(figure, event=event, user=user, old_value=old_value, old_status=old_status)
+    if submit and figure.status != Figure.Status.SUBMITTED and figure.can_move_to(Figure.Status.SUBMITTED):
+        figure = figure_transition(
+            figure_id=figure.pk, user=user, to_status=Figure.Status.SUBMITTED, expected_version=figure.version
+        )
+    return figure
+
+
+TRANSITION_EVENTS = {
+    Figure.Status.SUBMITTED: FigureChange.Event.SUBMITTED,
+    Figure.Status.VERIFIED: FigureChange.Event.VERIFIED,
+    Figure.Status.RETURNED: FigureChange.Event.RETURNED,
+}
+
+
+@transaction.atomic
+def figure_transition(
+    *, figure_id: int, user, to_status: str, expected_version: int, reason: str = ""
+) -> Figure:
+    """Move a figure along draft → submitted → verified, or send it back with a reason."""
+    figure = Figure.objects.select_for_update().select_related("indicator").get(pk=figure_id)
+    if to_status in (Figure.Status.VERIFIED, Figure.Status.RETURNED):
+        if not user.has_perm("indicators.verify_figure"):
+            raise PermissionDenied
+    elif not can_enter_figures_for(user, figure.indicator):
+        raise PermissionDenied
+    if figure.version != expected_version:
+        raise FigureConflict(figure)
+    if not figure.can_move_to(to_status):
+        raise ValidationError(
+            f"This figure is {figure.get_status_display().lower()}, so it cannot be "
+            f"{Figure.Status(to_status).label.lower()}"
+        )
+    reason = reason.strip()
+    if to_status == Figure.Status.RETURNED and not reason:
+        raise ValidationError({"reason": "Enter why you are sending the figure back"})
+    old_status = figure.status
+    figure.status = to_status
+    figure.version += 1
+    figure.updated_by = user
+    figure.return_reason = reason if to_status == Figure.Status.RETURNED else ""
+    if to_status == Figure.Status.VERIFIED:
+        figure.verified_at, figure.verified_by = timezone.now(), user
+    figure.save()
+    value = figure.indicator.format_value(figure.value)
+    _record(
+        figure,
+        event=TRANSITION_EVENTS[to_status],
+        user=user,
+        old_value=value,
+        old_status=old_status,
+        reason=reason,
+    )
+    return figure

@@ -1,0 +1,124 @@
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from portal.forms import GovukFormMixin
+
+from .choices import Unit
+from .figures import figure_values_clean
+from .models import Figure, PerformanceIndicator
+
+NUMBER_ERRORS = {"invalid": "Enter a number, like 12 or 45.5", "max_digits": "Enter a smaller number"}
+
+
+class FigureForm(GovukFormMixin, forms.Form):
+    """Enter or change one indicator's figure for one period."""
+
+    value = forms.DecimalField(label="Figure", required=False, error_messages=NUMBER_ERRORS, max_digits=14)
+    numerator = forms.DecimalField(required=False, error_messages=NUMBER_ERRORS, max_digits=14)
+    denominator = forms.DecimalField(required=False, error_messages=NUMBER_ERRORS, max_digits=14)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Anything the Board should know when reading this figure. Never name a child.",
+    )
+    quality = forms.ChoiceField(
+        label="How reliable is this figure?", choices=Figure.Quality.choices, initial=Figure.Quality.GOOD
+    )
+    source = forms.CharField(required=False, max_length=300, label="Where the figure comes from")
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, indicator: PerformanceIndicator, **kwargs):
+        self.indicator = indicator
+        super().__init__(*args, **kwargs)
+        if indicator.unit == Unit.YES_NO:
+            self.fields["value"] = forms.TypedChoiceField(
+                label="Answer",
+                choices=[("1", "Yes"), ("0", "No")],
+                coerce=lambda answer: forms.DecimalField().clean(answer),
+                required=False,
+                empty_value=None,
+            )
+        else:
+            self.fields["value"].label = f"Figure ({indicator.get_unit_display().lower()})"
+        if indicator.has_parts:
+            self.fields[
+                "value"
+            ].help_text = "Or leave this empty and give the numerator and denominator below."
+            self.fields["numerator"].help_text = "For example, the number of children with a health check."
+            self.fields["denominator"].help_text = "For example, the number of children looked after."
+        else:
+            del self.fields["numerator"], self.fields["denominator"]
+        self.helper.layout = Layout(
+            *self.layout_fields(),
+            Button("submit", "Save and submit"),
+            Button.secondary("save", "Save as draft"),
+        )
+
+    def layout_fields(self):
+        fields = [self.value_field()]
+        if self.indicator.has_parts:
+            fields.append(
+                Fieldset(
+                    Field.text("numerator", field_width=10),
+                    Field.text("denominator", field_width=10),
+                    legend="Or give the numerator and denominator",
+                    legend_size=Size.SMALL,
+                )
+            )
+        fields += [
+            Field.textarea("note"),
+            Field.radios("quality", legend_size=Size.SMALL),
+            Field.text("source", field_width=Fluid.TWO_THIRDS),
+            Field("version"),
+        ]
+        return fields
+
+    def value_field(self):
+        if self.indicator.unit == Unit.YES_NO:
+            return Field.radios("value", legend_size=Size.SMALL, inline=True)
+        return Field.text("value", field_width=10)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            cleaned.update(
+                figure_values_clean(
+                    indicator=self.indicator,
+                    value=cleaned.get("value"),
+                    numerator=cleaned.get("numerator"),
+                    denominator=cleaned.get("denominator"),
+                )
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+    @property
+    def values(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("value", "numerator", "denominator", "note", "quality", "source")
+        }
+
+
+class SendBackForm(GovukFormMixin, forms.Form):
+    submit_label = "Send back"
+
+    reason = forms.CharField(
+        label="Why are you sending this figure back?",
+        help_text="The contributor sees this. Say what needs checking or correcting.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter why you are sending the figure back"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def layout_field(self, name):
+        if name == "reason":
+            return Field.textarea("reason")
+        return Field(name)

@@ -1,0 +1,201 @@
+"""Reads for dashboards: each indicator's figures, targets, RAG status and trend.
+
+Everything here runs a fixed number of queries however many indicators,
+figures and targets there are: figures and targets are fetched once for all
+the indicators asked about and grouped in memory.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from .choices import Computation, RagStatus, Trend
+from .models import Figure, PerformanceIndicator, Target
+from .periods import Period, recent_periods
+from .suppression import Shown, shown_figure
+
+CONTRIBUTING_STATUSES = (Figure.Status.SUBMITTED, Figure.Status.VERIFIED)
+
+
+def sees_exact_figures(user, indicator: PerformanceIndicator) -> bool:
+    """The officer, and the contributors who own an indicator, see its figures unsuppressed."""
+    if user.has_perm("indicators.verify_figure"):
+        return True
+    return bool(user.has_perm("indicators.change_figure") and indicator.owner_id == user.organisation_id)
+
+
+def due_date(period: Period) -> datetime.date:
+    return period.end + datetime.timedelta(days=settings.FIGURE_DUE_DAYS)
+
+
+@dataclass
+class PeriodRow:
+    """One indicator's position in one period."""
+
+    indicator: PerformanceIndicator
+    period: Period
+    figure: Figure | None
+    target: Decimal | None
+    computed_value: Decimal | None = None
+    exact: bool = True
+
+    @property
+    def value(self) -> Decimal | None:
+        if self.indicator.is_computed:
+            return self.computed_value
+        return self.figure.value if self.figure else None
+
+    @property
+    def verified_value(self) -> Decimal | None:
+        if self.indicator.is_computed:
+            return self.computed_value
+        return self.figure.value if self.figure and self.figure.is_verified else None
+
+    @property
+    def shown(self) -> Shown:
+        """The officer and the owners see any figure with its status; others verified ones, suppressed."""
+        if self.exact:
+            return Shown(self.value, False)
+        verified = self.figure if self.figure and self.figure.is_verified else None
+        return shown_figure(
+            value=self.verified_value,
+            counts_children=self.indicator.counts_children,
+            numerator=verified.numerator if verified else None,
+            denominator=verified.denominator if verified else None,
+        )
+
+    @property
+    def display(self) -> str:
+        shown = self.shown
+        return shown.symbol if shown.suppressed else self.indicator.format_value(shown.value)
+
+    @property
+    def target_display(self) -> str:
+        return self.indicator.format_value(self.target)
+
+    @property
+    def rag(self) -> RagStatus:
+        return self.indicator.rag(self.verified_value, self.target)
+
+
+@dataclass
+class IndicatorStatus:
+    """Where an indicator stands today, for dashboards."""
+
+    indicator: PerformanceIndicator
+    rows: list[PeriodRow] = field(default_factory=list)  # newest first
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def latest_verified(self) -> PeriodRow | None:
+        return next((row for row in self.rows if row.verified_value is not None), None)
+
+    @property
+    def reporting_row(self) -> PeriodRow | None:
+        """The latest period that has ended: the one whose figure is wanted now."""
+        return next((row for row in self.rows if row.period.has_ended(self.today)), None)
+
+    @property
+    def is_overdue(self) -> bool:
+        row = self.reporting_row
+        if row is None or self.indicator.is_computed:
+            return False
+        return row.verified_value is None and due_date(row.period) < self.today
+
+    @property
+    def rag(self) -> RagStatus:
+        if self.is_overdue:
+            return RagStatus.OVERDUE
+        latest = self.latest_verified
+        return latest.rag if latest else RagStatus.NO_DATA
+
+    def _row_for(self, period: Period) -> PeriodRow | None:
+        return next((row for row in self.rows if row.period == period), None)
+
+    def _trend(self, earlier_period) -> Trend:
+        latest = self.latest_verified
+        if latest is None:
+            return Trend.NOT_COMPARABLE
+        earlier = self._row_for(earlier_period(latest.period))
+        return self.indicator.trend(latest.verified_value, earlier.verified_value if earlier else None)
+
+    @property
+    def trend_from_previous(self) -> Trend:
+        return self._trend(Period.previous)
+
+    @property
+    def trend_from_year_earlier(self) -> Trend:
+        return self._trend(Period.year_earlier)
+
+
+PERIOD_COUNTS = {"monthly": 36, "quarterly": 12, "half_yearly": 6, "annual": 3}
+
+
+def indicator_statuses(
+    indicators: Iterable[PerformanceIndicator], *, user, today: datetime.date | None = None
+) -> list[IndicatorStatus]:
+    """Statuses for these indicators over the last three years, in two or three queries."""
+    today = today or timezone.localdate()
+    indicators = list(indicators)
+    ids = [indicator.pk for indicator in indicators]
+    earliest = today - datetime.timedelta(days=365 * 4)
+    figures = defaultdict(dict)
+    for figure in Figure.objects.filter(indicator_id__in=ids, period_start__gte=earliest):
+        figures[figure.indicator_id][(figure.frequency, figure.period_start)] = figure
+    targets = defaultdict(dict)
+    for target in Target.objects.filter(indicator_id__in=ids, period_start__gte=earliest):
+        targets[target.indicator_id][(target.frequency, target.period_start)] = target.value
+    computed = computed_values(
+        [indicator for indicator in indicators if indicator.is_computed], since=earliest, today=today
+    )
+    statuses = []
+    for indicator in indicators:
+        exact = sees_exact_figures(user, indicator)
+        status = IndicatorStatus(indicator=indicator, today=today)
+        for period in recent_periods(indicator.frequency, today, PERIOD_COUNTS[indicator.frequency] + 1):
+            key = (period.frequency, period.start)
+            status.rows.append(
+                PeriodRow(
+                    indicator=indicator,
+                    period=period,
+                    figure=figures[indicator.pk].get(key),
+                    target=targets[indicator.pk].get(key),
+                    computed_value=computed.get(indicator.pk, {}).get(period.start),
+                    exact=exact,
+                )
+            )
+        statuses.append(status)
+    return statuses
+
+
+def computed_values(
+    indicators: list[PerformanceIndicator], *, since: datetime.date, today: datetime.date
+) -> dict[int, dict[datetime.date, Decimal]]:
+    """Figures the portal counts from its own records, for periods that have ended."""
+    if not indicators:
+        return {}
+    contributions = list(
+        Figure.objects.filter(
+            status__in=CONTRIBUTING_STATUSES, period_end__gte=since, indicator__owner__isnull=False
+        )
+        .values_list("indicator__owner_id", "period_end")
+        .distinct()
+    )
+    values = {}
+    for indicator in indicators:
+        if indicator.computation != Computation.CONTRIBUTING_ORGANISATIONS:
+            continue
+        by_period = defaultdict(set)
+        for owner_id, period_end in contributions:
+            by_period[Period.containing(indicator.frequency, period_end).start].add(owner_id)
+        values[indicator.pk] = {
+            period.start: Decimal(len(by_period.get(period.start, ())))
+            for period in recent_periods(indicator.frequency, today, PERIOD_COUNTS[indicator.frequency] + 1)
+            if period.has_ended(today)
+        }
+    return values
