@@ -122,3 +122,27 @@ class SendBackForm(GovukFormMixin, forms.Form):
         if name == "reason":
             return Field.textarea("reason")
         return Field(name)
+
+
+class UploadForm(GovukFormMixin, forms.Form):
+    submit_label = "Upload and check"
+
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV (UTF-8) or Excel (.xlsx) file in the layout of the template.",
+        error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
+    )
+
+
+class ConfirmImportForm(GovukFormMixin, forms.Form):
+    submit_label = "Import these figures"
+
+    submit_figures = forms.BooleanField(
+        label="Submit the figures for verification now",
+        required=False,
+        initial=True,
+        help_text="Leave this unticked to save them as drafts you can check first.",
+    )
+
+    def layout_field(self, name):
+        return Field.checkbox(name)

@@ -9,7 +9,16 @@ from .choices import Computation, Frequency, Polarity, RagStatus, Trend, Unit
 from .performance import rag_status, trend
 from .periods import Period
 
-__all__ = ["Figure", "FigureChange", "Frequency", "PerformanceIndicator", "Polarity", "Target", "Unit"]
+__all__ = [
+    "Figure",
+    "FigureChange",
+    "FigureUpload",
+    "Frequency",
+    "PerformanceIndicator",
+    "Polarity",
+    "Target",
+    "Unit",
+]
 
 
 class PerformanceIndicatorQuerySet(models.QuerySet):
@@ -261,3 +270,19 @@ class Target(PeriodFields):
 
     def __str__(self):
         return f"Target for {self.indicator} {self.period.code}"
+
+
+class FigureUpload(models.Model):
+    """A figures file someone uploaded, kept so the preview and the import read the same bytes."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.filename

@@ -199,3 +199,50 @@ def computed_values(
             if period.has_ended(today)
         }
     return values
+
+
+@dataclass
+class ObjectivePerformance:
+    """How one objective's indicators stand, for the strategy overview."""
+
+    statuses: list[IndicatorStatus] = field(default_factory=list)
+
+    def count(self, rag: str) -> int:
+        return sum(1 for status in self.statuses if status.rag == rag)
+
+    @property
+    def on_target(self) -> int:
+        return self.count(RagStatus.GREEN)
+
+    @property
+    def near_target(self) -> int:
+        return self.count(RagStatus.AMBER)
+
+    @property
+    def off_target(self) -> int:
+        return self.count(RagStatus.RED)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(RagStatus.OVERDUE)
+
+    @property
+    def other(self) -> int:
+        return len(self.statuses) - self.on_target - self.near_target - self.off_target - self.overdue
+
+    @property
+    def completeness(self) -> int | None:
+        """Percentage of indicators with a verified figure for their latest ended period."""
+        due = [status for status in self.statuses if status.reporting_row is not None]
+        if not due:
+            return None
+        complete = sum(1 for status in due if status.reporting_row.verified_value is not None)
+        return round(100 * complete / len(due))
+
+
+def performance_by_objective(strategy, *, user) -> dict[int, ObjectivePerformance]:
+    indicators = PerformanceIndicator.objects.filter(objective__strategy=strategy).select_related("owner")
+    performance = defaultdict(ObjectivePerformance)
+    for status in indicator_statuses(indicators, user=user):
+        performance[status.indicator.objective_id].statuses.append(status)
+    return performance

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,6 +7,10 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.indicator_list, name="list"),
     path("overdue/", views.overdue, name="overdue"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    re_path(r"^import/template\.(?P<fmt>csv|xlsx)$", views.import_template, name="import_template"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/figures/<str:start>/", views.figure_edit, name="figure_edit"),
     path("figures/<int:pk>/send-back/", views.figure_send_back, name="figure_send_back"),

@@ -1,9 +1,11 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,8 +16,17 @@ from objectives.views import current_strategy_or_404
 from .charts import indicator_chart
 from .choices import RagStatus
 from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_transition
-from .forms import FigureForm, SendBackForm
-from .models import Figure, FigureChange, PerformanceIndicator
+from .forms import ConfirmImportForm, FigureForm, SendBackForm, UploadForm
+from .imports import (
+    ImportFileError,
+    as_csv,
+    as_xlsx,
+    commit_import,
+    export_rows,
+    preview_import,
+    template_rows,
+)
+from .models import Figure, FigureChange, FigureUpload, PerformanceIndicator
 from .periods import Period, PeriodError
 from .selectors import due_date, indicator_statuses, sees_exact_figures
 
@@ -236,5 +247,104 @@ def overdue(request):
     for status in statuses:
         by_organisation.setdefault(status.indicator.owner, []).append(status)
     return render(
-        request, "indicators/overdue.html", {"by_organisation": by_organisation, "count": len(statuses)}
+        request,
+        "indicators/overdue.html",
+        {"by_organisation": by_organisation, "count": len(statuses), "due_days": settings.FIGURE_DUE_DAYS},
     )
+
+
+@permission_required("indicators.change_figure", raise_exception=True)
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(settings.IMPORT_MAX_BYTES + 1)
+        try:
+            preview_import(name=upload.name, content=content, user=request.user)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            saved = FigureUpload.objects.create(
+                uploaded_by=request.user, filename=upload.name[:255], content=content
+            )
+            return redirect("indicators:import_preview", pk=saved.pk)
+    return render(request, "indicators/import_upload.html", {"form": form})
+
+
+@permission_required("indicators.change_figure", raise_exception=True)
+def import_preview(request, pk: int):
+    upload = get_object_or_404(FigureUpload, pk=pk, uploaded_by=request.user, imported_at__isnull=True)
+    form = ConfirmImportForm(request.POST or None)
+    error = None
+    try:
+        if request.method == "POST" and form.is_valid():
+            preview = commit_import(
+                name=upload.filename,
+                content=bytes(upload.content),
+                user=request.user,
+                submit=form.cleaned_data["submit_figures"],
+            )
+            if preview.is_valid:
+                upload.imported_at = timezone.now()
+                upload.save(update_fields=["imported_at"])
+                saved = len(preview.to_save)
+                messages.success(
+                    request,
+                    f"{saved} figure{'s' if saved != 1 else ''} imported; "
+                    f"{preview.count('unchanged')} unchanged.",
+                )
+                return redirect("indicators:list")
+        else:
+            preview = preview_import(name=upload.filename, content=bytes(upload.content), user=request.user)
+    except ImportFileError as problem:
+        preview, error = None, str(problem)
+    return render(
+        request,
+        "indicators/import_preview.html",
+        {"upload": upload, "preview": preview, "form": form, "error": error},
+    )
+
+
+OUTCOMES = ["new", "changed", "unchanged", "skipped", "error"]
+
+
+def _download(rows, *, fmt: str, filename: str, sheet_title: str) -> HttpResponse:
+    if fmt == "xlsx":
+        response = HttpResponse(
+            as_xlsx(rows, sheet_title=sheet_title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required("indicators.change_figure", raise_exception=True)
+def import_template(request, fmt: str):
+    strategy = current_strategy_or_404()
+    indicators = [
+        indicator
+        for indicator in PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
+        if can_enter_figures_for(request.user, indicator)
+    ]
+    rows = template_rows(indicators, today=timezone.localdate())
+    return _download(rows, fmt=fmt, filename="figures-template", sheet_title="Figures")
+
+
+@permission_required("indicators.view_figure", raise_exception=True)
+def export(request, fmt: str):
+    figures = (
+        Figure.objects.visible_to(request.user)
+        .select_related("indicator__objective", "verified_by")
+        .annotate(
+            change_count=Count("changes"),
+            was_sent_back=Exists(
+                FigureChange.objects.filter(figure=OuterRef("pk"), event=FigureChange.Event.RETURNED)
+            ),
+        )
+        .order_by("indicator__objective__number", "indicator__position", "period_start")
+    )
+    stamp = timezone.localdate().isoformat()
+    return _download(export_rows(figures), fmt=fmt, filename=f"figures-{stamp}", sheet_title="Figures")

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from indicators.selectors import performance_by_objective
+
 from .models import Objective, Strategy
 
 
@@ -15,6 +17,10 @@ def current_strategy_or_404() -> Strategy:
 @permission_required("objectives.view_strategy", raise_exception=True)
 def overview(request):
     strategy = current_strategy_or_404()
+    objectives = list(strategy.objectives.with_progress().prefetch_related("links"))
+    performance = performance_by_objective(strategy, user=request.user)
+    for objective in objectives:
+        objective.performance = performance[objective.pk]
     return render(
         request,
         "objectives/overview.html",
@@ -24,7 +30,7 @@ def overview(request):
             "key_documents": list(strategy.key_documents.all()),
             "outcomes": list(strategy.outcomes.prefetch_related("every_child_matters")),
             "duties": list(strategy.duties.all()),
-            "objectives": list(strategy.objectives.with_progress().prefetch_related("links")),
+            "objectives": objectives,
         },
     )
 

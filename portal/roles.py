@@ -45,7 +45,7 @@ STRATEGY_MODELS = {
         "action",
         "indicatorset",
     ],
-    "indicators": ["performanceindicator", "figure", "figurechange", "target"],
+    "indicators": ["performanceindicator", "figure", "figurechange", "target", "figureupload"],
     "board": ["boardseat"],
 }
 

@@ -237,3 +237,6 @@ LOGGING = {
 SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 5)
 # A period's figure is due this many days after the period ends; after that it is overdue.
 FIGURE_DUE_DAYS = env_int("FIGURE_DUE_DAYS", 30)
+# The largest figures file the import accepts.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024

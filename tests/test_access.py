@@ -7,7 +7,7 @@ fails ``test_every_page_has_an_access_rule``.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from indicators.models import Figure, PerformanceIndicator
+from indicators.models import Figure, FigureUpload, PerformanceIndicator
 
 from . import factories
 
@@ -43,6 +43,12 @@ EXPECTED = {
     "indicators:figure_send_back": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "indicators:import": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
+    "indicators:import_template": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
+    "indicators:export": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
+    # An upload is seen only by the person who uploaded it: here, the contributor.
+    "indicators:import_preview": SIGN_IN_FIRST
+    | {"officer": 404, "contributor": 200, "board_member": 403, "councillor": 403, "superuser": 404},
     # Only POST is accepted; the POST journeys are in test_figures.
     "indicators:figure_action": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
 }
@@ -88,6 +94,11 @@ def contributors_figure(demo_strategy, contributor):
     return factories.FigureFactory(indicator=indicator, status=Figure.Status.SUBMITTED)
 
 
+def upload_by(person):
+    content = b"indicator,period,value\n"
+    return FigureUpload.objects.create(uploaded_by=person, filename="figures.csv", content=content)
+
+
 def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
     return {
@@ -96,6 +107,9 @@ def url_kwargs(name, demo_strategy, figure):
         "indicators:figure_edit": {"pk": figure.indicator_id, "start": figure.period_start.isoformat()},
         "indicators:figure_send_back": {"pk": figure.pk},
         "indicators:figure_action": {"pk": figure.pk, "action": "verify"},
+        "indicators:import_preview": {"pk": upload_by(figure.indicator.owner.users.get()).pk},
+        "indicators:import_template": {"fmt": "xlsx"},
+        "indicators:export": {"fmt": "csv"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
     }.get(name, {})
 
