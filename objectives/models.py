@@ -6,6 +6,7 @@ the demo loads Portsmouth's 2006-2009 strategy.
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -166,8 +167,16 @@ class ObjectiveQuerySet(models.QuerySet):
             actions_complete=models.Count(
                 "actions", filter=models.Q(actions__status=Action.Status.COMPLETE), distinct=True
             ),
-            actions_in_progress=models.Count(
-                "actions", filter=models.Q(actions__status=Action.Status.IN_PROGRESS), distinct=True
+            actions_at_risk=models.Count(
+                "actions",
+                filter=models.Q(actions__status__in=[Action.Status.AT_RISK, Action.Status.OFF_TRACK]),
+                distinct=True,
+            ),
+            actions_overdue=models.Count(
+                "actions",
+                filter=models.Q(actions__due_date__lt=timezone.localdate())
+                & ~models.Q(actions__status=Action.Status.COMPLETE),
+                distinct=True,
             ),
             indicator_count=models.Count("indicators", distinct=True),
         )
@@ -252,7 +261,9 @@ class ActionQuerySet(models.QuerySet):
 class Action(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        OFF_TRACK = "off_track", "Off track"
         COMPLETE = "complete", "Complete"
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
@@ -275,6 +286,9 @@ class Action(models.Model):
     def __str__(self):
         return f"{self.reference} {self.text}"
 
+    def get_absolute_url(self):
+        return reverse("objectives:action", kwargs={"pk": self.pk})
+
     @property
     def reference(self) -> str:
         return f"{self.objective.number}.{self.position}"
@@ -282,3 +296,22 @@ class Action(models.Model):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status != self.Status.COMPLETE and self.due_date is not None and self.due_date < today
+
+
+class ActionUpdate(models.Model):
+    """A dated note of an action's progress; the latest one sets the action's status."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=20, choices=Action.Status.choices)
+    note = models.TextField()
+    as_of = models.DateField(help_text="The date the update describes.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-as_of", "-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action.reference} {self.get_status_display()} on {self.as_of}"

@@ -3,10 +3,13 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
 
 from .models import (
     Action,
+    ActionUpdate,
     CorporateParentDuty,
     EveryChildMattersOutcome,
     IndicatorSet,
@@ -210,3 +213,33 @@ def strategy_load(*, data: dict) -> LoadedStrategy:
             ) from None
         loaded.objectives[item["number"]].links.set(links)
     return loaded
+
+
+def can_record_progress(user, action: Action) -> bool:
+    """The officer, and contributors of the organisation that leads the action."""
+    if user.has_perm("objectives.manage_strategy"):
+        return True
+    return (
+        user.has_perm("objectives.add_actionupdate")
+        and action.lead_id is not None
+        and action.lead_id == user.organisation_id
+    )
+
+
+@transaction.atomic
+def action_progress_record(*, action: Action, user, status: str, note: str) -> ActionUpdate:
+    """Record a dated progress update; the action takes the update's status."""
+    if not can_record_progress(user, action):
+        raise PermissionDenied
+    update = ActionUpdate(
+        action=action,
+        status=choice_value(status, Action.Status, "The update"),
+        note=note.strip(),
+        as_of=timezone.localdate(),
+        recorded_by=user,
+    )
+    update.full_clean()
+    update.save()
+    Action.objects.filter(pk=action.pk).update(status=update.status)
+    action.status = update.status
+    return update

@@ -1,10 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from indicators.selectors import performance_by_objective
 
-from .models import Objective, Strategy
+from .forms import ProgressUpdateForm
+from .models import Action, Objective, Strategy
+from .services import action_progress_record, can_record_progress
 
 
 def current_strategy_or_404() -> Strategy:
@@ -40,3 +44,28 @@ def detail(request, number: int):
     strategy = current_strategy_or_404()
     objective = get_object_or_404(Objective.objects.with_contents(), strategy=strategy, number=number)
     return render(request, "objectives/detail.html", {"strategy": strategy, "objective": objective})
+
+
+@permission_required("objectives.view_action", raise_exception=True)
+def action_detail(request, pk: int):
+    strategy = current_strategy_or_404()
+    action = get_object_or_404(
+        Action.objects.select_related("objective", "lead").prefetch_related("indicators__objective"),
+        pk=pk,
+        objective__strategy=strategy,
+    )
+    can_update = can_record_progress(request.user, action)
+    form = ProgressUpdateForm(request.POST or None, initial={"status": action.status})
+    if request.method == "POST":
+        if not can_update:
+            raise PermissionDenied
+        if form.is_valid():
+            action_progress_record(action=action, user=request.user, **form.cleaned_data)
+            messages.success(request, f"Progress on action {action.reference} has been recorded.")
+            return redirect(action)
+    updates = action.updates.select_related("recorded_by")
+    return render(
+        request,
+        "objectives/action.html",
+        {"action": action, "updates": updates, "form": form if can_update else None, "strategy": strategy},
+    )

@@ -43,6 +43,7 @@ STRATEGY_MODELS = {
         "organisation",
         "objective",
         "action",
+        "actionupdate",
         "indicatorset",
     ],
     "indicators": ["performanceindicator", "figure", "figurechange", "target", "figureupload"],
@@ -61,7 +62,7 @@ def _all_model_permissions() -> list[str]:
 
 ROLE_PERMISSIONS = {
     Role.OFFICER: _all_model_permissions() + ["objectives.manage_strategy", "indicators.verify_figure"],
-    Role.CONTRIBUTOR: READ_STRATEGY + ENTER_FIGURES,
+    Role.CONTRIBUTOR: READ_STRATEGY + ENTER_FIGURES + ["objectives.add_actionupdate"],
     Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD,
     Role.ELECTED_MEMBER: READ_STRATEGY + READ_BOARD,
 }

@@ -72,7 +72,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"Action text {n}")
     lead = factory.SubFactory(OrganisationFactory)
-    status = Action.Status.IN_PROGRESS
+    status = Action.Status.ON_TRACK
     due_date = datetime.date(2030, 3, 31)
 
 

@@ -34,6 +34,7 @@ EXPECTED = {
     "password_reset_complete": EVERYONE,
     "objectives:overview": SIGN_IN_FIRST | SIGNED_IN,
     "objectives:detail": SIGN_IN_FIRST | SIGNED_IN,
+    "objectives:action": SIGN_IN_FIRST | SIGNED_IN,
     "indicators:list": SIGN_IN_FIRST | SIGNED_IN,
     "indicators:detail": SIGN_IN_FIRST | SIGNED_IN,
     "board:overview": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
@@ -103,6 +104,7 @@ def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
     return {
         "objectives:detail": {"number": objective.number},
+        "objectives:action": {"pk": objective.actions.first().pk},
         "indicators:detail": {"pk": objective.indicators.first().pk},
         "indicators:figure_edit": {"pk": figure.indicator_id, "start": figure.period_start.isoformat()},
         "indicators:figure_send_back": {"pk": figure.pk},

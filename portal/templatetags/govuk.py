@@ -15,7 +15,9 @@ NUMBERED = re.compile(r"^\d+\. ")
 
 STATUS_COLOURS = {
     Action.Status.NOT_STARTED: "govuk-tag--grey",
-    Action.Status.IN_PROGRESS: "govuk-tag--blue",
+    Action.Status.ON_TRACK: "govuk-tag--blue",
+    Action.Status.AT_RISK: "govuk-tag--orange",
+    Action.Status.OFF_TRACK: "govuk-tag--red",
     Action.Status.COMPLETE: "govuk-tag--green",
 }
 
