@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
+LEFT, RIGHT, TOP, BOTTOM = 72, 40, 16, 48
 
 
 @dataclass
@@ -47,6 +47,15 @@ class Chart:
         return WIDTH - RIGHT
 
 
+def nice_step(rough: Decimal) -> Decimal:
+    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least ``rough``."""
+    magnitude = Decimal(10) ** (len(str(int(rough))) - 1) if rough >= 1 else Decimal(1)
+    for multiple in (1, 2, Decimal("2.5"), 5, 10):
+        if magnitude * multiple >= rough:
+            return magnitude * multiple
+    return magnitude * 10
+
+
 def _path(points: list[ChartPoint]) -> str:
     return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(points))
 
@@ -61,8 +70,10 @@ def indicator_chart(indicator, rows, today) -> Chart | None:
     values += [row.target for row, _ in plotted if row.target is not None]
     if not values:
         return None
-    top = max(values)
-    top = Decimal(100) if indicator.unit == "percentage" else (top * Decimal("1.1") or Decimal(1))
+    step_size = nice_step(max(values) / 4 if max(values) else Decimal(1))
+    top = step_size * 4
+    if indicator.unit == "percentage":
+        top, step_size = Decimal(100), Decimal(25)
     step = (WIDTH - LEFT - RIGHT) / max(len(rows) - 1, 1)
 
     def y_of(value: Decimal) -> float:
@@ -82,7 +93,7 @@ def indicator_chart(indicator, rows, today) -> Chart | None:
             target_points.append(
                 ChartPoint(x, y_of(row.target), row.period.code, indicator.format_value(row.target))
             )
-    tick_values = [(top * Decimal(i) / 4).quantize(Decimal("0.01")) for i in range(5)]
+    tick_values = [step_size * i for i in range(5)]
     ticks = [(y_of(value), indicator.format_value(value)) for value in tick_values]
     described = ", ".join(f"{point.label}: {point.value_text}" for point in figure_points) or "no figures yet"
     return Chart(

@@ -107,6 +107,7 @@ def detail(request, pk: int):
             "status": status,
             "rows": rows,
             "chart": indicator_chart(indicator, status.rows, today),
+            "has_demo_figures": any(row.figure and row.figure.is_demo for row in rows),
             "exact": exact,
             "can_enter": can_enter_figures_for(request.user, indicator),
             "can_verify": request.user.has_perm("indicators.verify_figure"),

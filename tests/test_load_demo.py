@@ -9,7 +9,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from board.models import BoardSeat
-from indicators.models import PerformanceIndicator, Polarity, Unit
+from indicators.choices import RagStatus
+from indicators.models import Figure, FigureChange, PerformanceIndicator, Polarity, Target, Unit
+from indicators.selectors import indicator_statuses
 from objectives.models import (
     Action,
     CorporateParentDuty,
@@ -127,6 +129,9 @@ def test_loading_twice_duplicates_nothing(demo):
     counts = [
         model.objects.count()
         for model in (
+            Figure,
+            Target,
+            FigureChange,
             Strategy,
             Objective,
             Action,
@@ -142,6 +147,9 @@ def test_loading_twice_duplicates_nothing(demo):
     assert counts == [
         model.objects.count()
         for model in (
+            Figure,
+            Target,
+            FigureChange,
             Strategy,
             Objective,
             Action,
@@ -219,3 +227,16 @@ def test_every_demo_account_browses_without_a_server_error(demo, client):
             status = client.get(url).status_code
             assert status in (200, 403), f"{username} got {status} from {url}"
         client.logout()
+
+
+def test_the_demo_has_three_years_of_labelled_figures_in_every_state(demo):
+    officer = User.objects.get(username="officer")
+    assert Figure.objects.exists() and not Figure.objects.filter(is_demo=False).exists()
+    assert not Target.objects.filter(is_demo=False).exists()
+    oldest = Figure.objects.order_by("period_start").first().period_start
+    assert (Figure.objects.order_by("-period_start").first().period_start - oldest).days > 2 * 365
+    assert Figure.objects.filter(status=Figure.Status.RETURNED).exclude(return_reason="").exists()
+    assert Figure.objects.filter(status=Figure.Status.SUBMITTED).exists()
+    statuses = indicator_statuses(PerformanceIndicator.objects.filter(objective__strategy=demo), user=officer)
+    rags = {status.rag for status in statuses}
+    assert {RagStatus.GREEN, RagStatus.AMBER, RagStatus.RED, RagStatus.OVERDUE} <= rags

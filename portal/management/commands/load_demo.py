@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from board.models import BoardSeat
+from indicators.demo import demo_figures_load
 from portal.models import User
 from portal.roles import Role, group_for
 from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
@@ -55,7 +56,15 @@ class Command(BaseCommand):
             if pct_seat:
                 pct_seat.person = User.objects.get(username="board")
                 pct_seat.save()
+            contributor = User.objects.get(username="contributor")
+            figures = demo_figures_load(
+                strategy=loaded.strategy,
+                officer=User.objects.get(username="officer"),
+                entered_by={contributor.organisation_id: contributor},
+            )
         self.stdout.write(self.style.SUCCESS(f"Loaded {loaded.strategy} and the demo accounts."))
+        if figures:
+            self.stdout.write(f"Added {figures} demo figures with targets, marked as demo data.")
         self.stdout.write("Demo accounts: officer, contributor, board, councillor, admin.")
 
     @staticmethod

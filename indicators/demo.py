@@ -1,0 +1,186 @@
+"""Demo figures and targets: three years of plausible, clearly labelled data.
+
+The figures are made up. They exist so a new portal shows every dashboard
+state: on, near and off target, improving and worsening trends, a figure
+awaiting verification, one sent back, and overdue ones.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import Unit
+from .models import Figure, FigureChange, PerformanceIndicator, Target
+from .periods import Period
+
+YEARS = 3
+TWO_PLACES = Decimal("0.01")
+
+# A starting level and a yearly change for each unit; lower-is-better indicators fall.
+LEVELS = {
+    Unit.COUNT: (40, 6),
+    Unit.PERCENTAGE: (72, 4),
+    Unit.MONEY: (18000, -2500),
+    Unit.RATE_PER_10000: (80, -2),
+    Unit.YES_NO: (1, 0),
+}
+
+
+# Levels for counts whose scale differs from the default, found by a word in the title.
+COUNT_LEVELS = {
+    "meetings": (2, 0),
+    "business plans": (9, -2),
+    "reviews": (55, 3),
+    "rewarded": (45, 4),
+    "consultation": (50, 5),
+    "training uptake": (50, 8),
+}
+
+
+def _level(indicator: PerformanceIndicator) -> tuple[int, int]:
+    if indicator.unit == Unit.COUNT:
+        title = indicator.title.lower()
+        for words, level in COUNT_LEVELS.items():
+            if words in title:
+                return level
+    return LEVELS[indicator.unit]
+
+
+def _value(indicator: PerformanceIndicator, step: int, rng: random.Random) -> Decimal:
+    start, change = _level(indicator)
+    if indicator.unit == Unit.YES_NO:
+        return Decimal(1) if step > 0 or rng.random() > 0.5 else Decimal(0)
+    per_period = Decimal(change) / Decimal(max(1, 12 // indicator_months(indicator)))
+    noise = Decimal(rng.uniform(-0.06, 0.06)) * Decimal(abs(start) or 1)
+    value = Decimal(start) + per_period * step + noise
+    value = max(value, Decimal(0))
+    if indicator.unit == Unit.PERCENTAGE:
+        value = min(value, Decimal(99))
+    if indicator.unit in (Unit.COUNT,):
+        return value.quantize(Decimal(1))
+    return value.quantize(TWO_PLACES)
+
+
+def _target(indicator: PerformanceIndicator, step: int) -> Decimal:
+    """A round target a little ahead of the trend."""
+    value = _value(indicator, step + 1, random.Random(f"target {indicator.reference}"))
+    if indicator.unit == Unit.MONEY:
+        return (value / 100).quantize(Decimal(1)) * 100
+    return value.quantize(Decimal(1))
+
+
+def indicator_months(indicator: PerformanceIndicator) -> int:
+    return {"monthly": 1, "quarterly": 3, "half_yearly": 6, "annual": 12}[indicator.frequency]
+
+
+def _periods(indicator: PerformanceIndicator, today: datetime.date) -> list[Period]:
+    """The periods of the last three financial years that have ended, oldest first."""
+    first = Period.containing(indicator.frequency, datetime.date(today.year - YEARS, today.month, 1))
+    periods, period = [], first
+    while period.has_ended(today):
+        periods.append(period)
+        period = period.next()
+    return periods
+
+
+@transaction.atomic
+def demo_figures_load(*, strategy, officer, entered_by: dict, today: datetime.date | None = None) -> int:
+    """Add demo figures and targets to the strategy's indicators, once.
+
+    ``entered_by`` maps an organisation's id to the person who enters its
+    figures; the officer enters the rest and verifies. Returns the number of
+    figures made (0 when the demo figures are already there).
+    """
+    today = today or timezone.localdate()
+    if Figure.objects.filter(is_demo=True, indicator__objective__strategy=strategy).exists():
+        return 0
+    indicators = list(
+        PerformanceIndicator.objects.filter(objective__strategy=strategy, computation="").select_related(
+            "objective"
+        )
+    )
+    now = timezone.now()
+    made = 0
+    for number, indicator in enumerate(indicators):
+        rng = random.Random(indicator.reference)  # the same demo every time
+        periods = _periods(indicator, today)
+        enterer = entered_by.get(indicator.owner_id, officer)
+        if number == 5:
+            periods = periods[:-1]  # this indicator's latest figure is missing, so it is overdue
+        for step, period in enumerate(periods):
+            value = _value(indicator, step, rng)
+            target_value = _target(indicator, step)
+            Target.objects.create(
+                indicator=indicator,
+                frequency=period.frequency,
+                period_start=period.start,
+                period_end=period.end,
+                value=target_value,
+                is_demo=True,
+            )
+            status = Figure.Status.VERIFIED
+            is_latest = step == len(periods) - 1
+            if is_latest and number == 1:
+                status = Figure.Status.SUBMITTED
+            if is_latest and number == 3:
+                status = Figure.Status.RETURNED
+            figure = Figure.objects.create(
+                indicator=indicator,
+                frequency=period.frequency,
+                period_start=period.start,
+                period_end=period.end,
+                value=value,
+                quality=Figure.Quality.GOOD,
+                source=indicator.data_source[:300],
+                status=status,
+                return_reason="The total does not match last quarter's return: please check and resubmit"
+                if status == Figure.Status.RETURNED
+                else "",
+                note="Demo figure",
+                is_demo=True,
+                version=3 if status == Figure.Status.VERIFIED else 2,
+                updated_by=enterer,
+                verified_by=officer if status == Figure.Status.VERIFIED else None,
+                verified_at=now if status == Figure.Status.VERIFIED else None,
+            )
+            shown = indicator.format_value(value)
+            history = [
+                FigureChange(
+                    figure=figure,
+                    event=FigureChange.Event.CREATED,
+                    changed_by=enterer,
+                    changed_at=now,
+                    new_value=shown,
+                    new_status=Figure.Status.DRAFT,
+                ),
+                FigureChange(
+                    figure=figure,
+                    event=FigureChange.Event.SUBMITTED,
+                    changed_by=enterer,
+                    changed_at=now,
+                    old_value=shown,
+                    new_value=shown,
+                    old_status=Figure.Status.DRAFT,
+                    new_status=Figure.Status.SUBMITTED,
+                ),
+            ]
+            if status in (Figure.Status.VERIFIED, Figure.Status.RETURNED):
+                history.append(
+                    FigureChange(
+                        figure=figure,
+                        event=FigureChange.Event(status),
+                        changed_by=officer,
+                        changed_at=now,
+                        old_value=shown,
+                        new_value=shown,
+                        old_status=Figure.Status.SUBMITTED,
+                        new_status=status,
+                        reason=figure.return_reason,
+                    )
+                )
+            FigureChange.objects.bulk_create(history)
+            made += 1
+    return made
