@@ -11,12 +11,23 @@ from .models import Figure, PerformanceIndicator
 NUMBER_ERRORS = {"invalid": "Enter a number, like 12 or 45.5", "max_digits": "Enter a smaller number"}
 
 
+def number_input() -> forms.TextInput:
+    """A text input for numbers, as the GOV.UK Design System advises, not type=number."""
+    return forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"})
+
+
 class FigureForm(GovukFormMixin, forms.Form):
     """Enter or change one indicator's figure for one period."""
 
-    value = forms.DecimalField(label="Figure", required=False, error_messages=NUMBER_ERRORS, max_digits=14)
-    numerator = forms.DecimalField(required=False, error_messages=NUMBER_ERRORS, max_digits=14)
-    denominator = forms.DecimalField(required=False, error_messages=NUMBER_ERRORS, max_digits=14)
+    value = forms.DecimalField(
+        label="Figure", required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
+    )
+    numerator = forms.DecimalField(
+        required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
+    )
+    denominator = forms.DecimalField(
+        required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
+    )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -286,3 +286,24 @@ class FigureUpload(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class Reminder(models.Model):
+    """A reminder emailed to a contributor about one overdue figure; at most one per period."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(PerformanceIndicator, on_delete=models.CASCADE, related_name="reminders")
+    frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    period_start = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "indicator", "frequency", "period_start"], name="one_reminder_per_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.recipient} about {self.indicator}"

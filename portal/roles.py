@@ -46,7 +46,7 @@ STRATEGY_MODELS = {
         "actionupdate",
         "indicatorset",
     ],
-    "indicators": ["performanceindicator", "figure", "figurechange", "target", "figureupload"],
+    "indicators": ["performanceindicator", "figure", "figurechange", "target", "figureupload", "reminder"],
     "board": ["boardseat"],
 }
 

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -240,3 +241,12 @@ FIGURE_DUE_DAYS = env_int("FIGURE_DUE_DAYS", 30)
 # The largest figures file the import accepts.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# The portal's address, for links in emails sent by background jobs.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+CELERY_BEAT_SCHEDULE = {
+    "overdue-figure-reminders": {
+        "task": "indicators.tasks.send_overdue_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}

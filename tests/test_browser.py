@@ -4,6 +4,9 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
+
+from indicators.models import Figure, PerformanceIndicator
 
 from .factories import PASSWORD
 
@@ -35,6 +38,8 @@ def browser_page(chromium_path):
         page = browser.new_page()
         yield page
         browser.close()
+        # Database work the test did while Playwright ran used a connection of its own.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
@@ -109,3 +114,31 @@ def test_each_role_browses_without_errors(
         assert_accessible(page)
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url(f"{live_server.url}/account/sign-in/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_contributor_enters_a_figure_corrects_an_error_and_submits(
+    live_server, demo_strategy, contributor, browser_page
+):
+    page = browser_page
+    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation)
+    sign_in_by_keyboard(page, live_server, contributor.username)
+    page.goto(f"{live_server.url}{indicator.get_absolute_url()}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Enter").first.click()
+    assert_accessible(page)
+    page.get_by_label("Figure (count)").fill("twelve")
+    page.get_by_role("button", name="Save and submit").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible() and "Enter a number, like 12 or 45.5" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()  # the summary's link takes focus to the field
+    assert page.evaluate("document.activeElement.id") == "id_value"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12")
+    page.get_by_role("button", name="Save and submit").click()
+    assert page.get_by_text("has been submitted for verification").is_visible()
+    figure = Figure.objects.get(indicator=indicator)
+    assert (figure.value, figure.status) == (12, Figure.Status.SUBMITTED)
