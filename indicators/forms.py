@@ -2,6 +2,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from objectives.models import Organisation
 from portal.forms import GovukFormMixin
 
 from .choices import Unit
@@ -157,3 +158,33 @@ class ConfirmImportForm(GovukFormMixin, forms.Form):
 
     def layout_field(self, name):
         return Field.checkbox(name)
+
+
+class AdoptForm(GovukFormMixin, forms.Form):
+    submit_label = "Add to the strategy"
+
+    objective = forms.ModelChoiceField(
+        queryset=None,
+        label="Which objective does it measure?",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the objective this indicator measures"},
+    )
+    owner = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        label="Which organisation provides its figures?",
+        required=False,
+        empty_label="Decide later",
+    )
+
+    def __init__(self, *args, strategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = strategy.objectives.all()
+        self.fields["objective"].label_from_instance = lambda objective: (
+            f"{objective.number}. {objective.title}"
+        )
+
+    def layout_field(self, name):
+        if name == "objective":
+            return Field.radios("objective", legend_size=Size.SMALL)
+        return Field.select(name)

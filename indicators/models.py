@@ -21,6 +21,27 @@ __all__ = [
 ]
 
 
+class CatalogueEntry(models.Model):
+    """A standard national measure a council can adopt into its strategy as an indicator."""
+
+    code = models.SlugField(max_length=80, unique=True)
+    group = models.CharField(max_length=100)
+    title = models.CharField(max_length=300)
+    definition = models.TextField()
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    polarity = models.CharField(max_length=10, choices=Polarity.choices)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    counts_children = models.BooleanField(default=True)
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["group", "title"]
+        verbose_name_plural = "catalogue entries"
+
+    def __str__(self):
+        return self.title
+
+
 class PerformanceIndicatorQuerySet(models.QuerySet):
     def with_details(self):
         return self.select_related("objective", "owner").prefetch_related("actions__objective")
@@ -66,6 +87,9 @@ class PerformanceIndicator(models.Model):
         null=True,
         blank=True,
         help_text="How far short of its target a figure may be and still be amber, in the indicator's unit.",
+    )
+    catalogue_entry = models.ForeignKey(
+        CatalogueEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="adoptions"
     )
     computation = models.CharField(
         max_length=40,

@@ -2,10 +2,13 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
 from objectives.services import LoadedStrategy, StrategyFileError, choice_value, required, sync_by_position
 
 from .choices import Computation
-from .models import Frequency, PerformanceIndicator, Polarity, Unit
+from .models import CatalogueEntry, Frequency, PerformanceIndicator, Polarity, Unit
 
 
 def decimal_value(value, where: str) -> Decimal | None:
@@ -58,5 +61,35 @@ def indicators_load(*, loaded: LoadedStrategy, objectives_data: list[dict]) -> l
                 ) from None
             indicator.actions.set(measured)
             indicators.append(indicator)
-        PerformanceIndicator.objects.filter(objective=objective, position__gt=len(items)).delete()
+        # Indicators adopted from the national catalogue are not in the file; keep them.
+        PerformanceIndicator.objects.filter(
+            objective=objective, position__gt=len(items), catalogue_entry__isnull=True
+        ).delete()
     return indicators
+
+
+@transaction.atomic
+def catalogue_adopt(*, entry: CatalogueEntry, objective, owner=None) -> PerformanceIndicator:
+    """Add a national measure to an objective as one of its indicators."""
+    already = PerformanceIndicator.objects.filter(
+        catalogue_entry=entry, objective__strategy_id=objective.strategy_id
+    ).first()
+    if already:
+        raise ValidationError(f"The strategy already measures this as {already.reference}")
+    last = objective.indicators.order_by("-position").values_list("position", flat=True).first() or 0
+    indicator = PerformanceIndicator(
+        objective=objective,
+        position=last + 1,
+        title=entry.title,
+        definition=entry.definition,
+        unit=entry.unit,
+        polarity=entry.polarity,
+        frequency=entry.frequency,
+        counts_children=entry.counts_children,
+        data_source=entry.source,
+        owner=owner,
+        catalogue_entry=entry,
+    )
+    indicator.full_clean()
+    indicator.save()
+    return indicator

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from objectives.models import Organisation
 from objectives.views import current_strategy_or_404
+from portal.forms import posted_data, posted_files
 
 from .charts import indicator_chart
 from .choices import RagStatus
 from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_transition
-from .forms import ConfirmImportForm, FigureForm, SendBackForm, UploadForm
+from .forms import AdoptForm, ConfirmImportForm, FigureForm, SendBackForm, UploadForm
 from .imports import (
     ImportFileError,
     as_csv,
@@ -26,9 +27,10 @@ from .imports import (
     preview_import,
     template_rows,
 )
-from .models import Figure, FigureChange, FigureUpload, PerformanceIndicator
+from .models import CatalogueEntry, Figure, FigureChange, FigureUpload, PerformanceIndicator
 from .periods import Period, PeriodError
 from .selectors import due_date, indicator_statuses, sees_exact_figures
+from .services import catalogue_adopt
 
 
 def indicator_for_entry_or_404(user, pk: int) -> PerformanceIndicator:
@@ -214,7 +216,7 @@ def figure_send_back(request, pk: int):
     figure = figure_for_user_or_404(request.user, pk)
     if not request.user.has_perm("indicators.verify_figure"):
         raise PermissionDenied
-    form = SendBackForm(request.POST or None, initial={"version": figure.version})
+    form = SendBackForm(posted_data(request), initial={"version": figure.version})
     if request.method == "POST" and form.is_valid():
         try:
             figure_transition(
@@ -256,7 +258,7 @@ def overdue(request):
 
 @permission_required("indicators.change_figure", raise_exception=True)
 def import_upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(posted_data(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read(settings.IMPORT_MAX_BYTES + 1)
@@ -275,7 +277,7 @@ def import_upload(request):
 @permission_required("indicators.change_figure", raise_exception=True)
 def import_preview(request, pk: int):
     upload = get_object_or_404(FigureUpload, pk=pk, uploaded_by=request.user, imported_at__isnull=True)
-    form = ConfirmImportForm(request.POST or None)
+    form = ConfirmImportForm(posted_data(request))
     error = None
     try:
         if request.method == "POST" and form.is_valid():
@@ -349,3 +351,33 @@ def export(request, fmt: str):
     )
     stamp = timezone.localdate().isoformat()
     return _download(export_rows(figures), fmt=fmt, filename=f"figures-{stamp}", sheet_title="Figures")
+
+
+@permission_required("objectives.manage_strategy", raise_exception=True)
+def catalogue(request):
+    strategy = current_strategy_or_404()
+    adopted = dict(
+        PerformanceIndicator.objects.filter(objective__strategy=strategy, catalogue_entry__isnull=False)
+        .select_related("objective")
+        .values_list("catalogue_entry_id", "pk")
+    )
+    entries = list(CatalogueEntry.objects.all())
+    for entry in entries:
+        entry.adopted_pk = adopted.get(entry.pk)
+    return render(request, "indicators/catalogue.html", {"entries": entries, "strategy": strategy})
+
+
+@permission_required("objectives.manage_strategy", raise_exception=True)
+def catalogue_adopt_view(request, code: str):
+    strategy = current_strategy_or_404()
+    entry = get_object_or_404(CatalogueEntry, code=code)
+    form = AdoptForm(posted_data(request), strategy=strategy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = catalogue_adopt(entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, f"{entry.title} is now {indicator.reference}.")
+            return redirect(indicator)
+    return render(request, "indicators/catalogue_adopt.html", {"entry": entry, "form": form})

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from indicators.selectors import performance_by_objective
+from portal.forms import posted_data
 
 from .forms import ProgressUpdateForm
 from .models import Action, Objective, Strategy
@@ -55,7 +56,7 @@ def action_detail(request, pk: int):
         objective__strategy=strategy,
     )
     can_update = can_record_progress(request.user, action)
-    form = ProgressUpdateForm(request.POST or None, initial={"status": action.status})
+    form = ProgressUpdateForm(posted_data(request), initial={"status": action.status})
     if request.method == "POST":
         if not can_update:
             raise PermissionDenied

@@ -9,6 +9,15 @@ from django.db import transaction
 from .tasks import send_password_reset_email
 
 
+def posted_data(request):
+    """The submitted data for a form, or None on GET. An empty POST still binds the form."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    return request.FILES if request.method == "POST" else None
+
+
 class GovukFormMixin:
     """Lay a form out with GOV.UK components; the page shows the error summary."""
 

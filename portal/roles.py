@@ -46,7 +46,15 @@ STRATEGY_MODELS = {
         "actionupdate",
         "indicatorset",
     ],
-    "indicators": ["performanceindicator", "figure", "figurechange", "target", "figureupload", "reminder"],
+    "indicators": [
+        "performanceindicator",
+        "figure",
+        "figurechange",
+        "target",
+        "figureupload",
+        "reminder",
+        "catalogueentry",
+    ],
     "board": ["boardseat"],
 }
 

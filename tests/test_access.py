@@ -44,6 +44,12 @@ EXPECTED = {
     "indicators:figure_send_back": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "indicators:catalogue": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "indicators:catalogue_adopt": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:import": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
     "indicators:import_template": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
     "indicators:export": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
@@ -111,6 +117,7 @@ def url_kwargs(name, demo_strategy, figure):
         "indicators:figure_action": {"pk": figure.pk, "action": "verify"},
         "indicators:import_preview": {"pk": upload_by(figure.indicator.owner.users.get()).pk},
         "indicators:import_template": {"fmt": "xlsx"},
+        "indicators:catalogue_adopt": {"code": "cla-missing"},
         "indicators:export": {"fmt": "csv"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
     }.get(name, {})

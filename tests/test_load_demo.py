@@ -73,9 +73,10 @@ def test_the_demo_holds_the_whole_seed_strategy(demo):
     assert all(outcome.every_child_matters.exists() for outcome in demo.outcomes.all())
     assert demo.objectives.count() == 4
     assert [demo.objectives.get(number=n).actions.count() for n in (1, 2, 3, 4)] == [4, 4, 4, 3]
-    assert [demo.objectives.get(number=n).indicators.count() for n in (1, 2, 3, 4)] == [2, 4, 4, 3]
+    seed_indicators = PerformanceIndicator.objects.filter(catalogue_entry__isnull=True)
+    assert [seed_indicators.filter(objective__number=n).count() for n in (1, 2, 3, 4)] == [2, 4, 4, 3]
     assert Action.objects.count() == 15
-    assert PerformanceIndicator.objects.count() == 13
+    assert seed_indicators.count() == 13
     assert KeyDocument.objects.filter(strategy=demo).count() == 3
     assert CorporateParentDuty.objects.filter(strategy=demo).count() == 5
     assert BoardSeat.objects.filter(strategy=demo, is_chair=True).get().role == (
@@ -90,7 +91,9 @@ def test_every_seed_text_is_kept_word_for_word(demo):
     texts += list(Outcome.objects.values_list("name", flat=True))
     texts += list(Objective.objects.values_list("statement", flat=True))
     texts += list(Action.objects.values_list("text", flat=True))
-    texts += list(PerformanceIndicator.objects.values_list("title", flat=True))
+    texts += list(
+        PerformanceIndicator.objects.filter(catalogue_entry__isnull=True).values_list("title", flat=True)
+    )
     texts += list(CorporateParentDuty.objects.values_list("text", flat=True))
     texts += list(KeyDocument.objects.values_list("title", flat=True))
     for section in StrategySection.objects.all():
@@ -240,3 +243,10 @@ def test_the_demo_has_three_years_of_labelled_figures_in_every_state(demo):
     statuses = indicator_statuses(PerformanceIndicator.objects.filter(objective__strategy=demo), user=officer)
     rags = {status.rag for status in statuses}
     assert {RagStatus.GREEN, RagStatus.AMBER, RagStatus.RED, RagStatus.OVERDUE} <= rags
+
+
+def test_the_demo_adopts_national_measures_under_objective_one(demo):
+    adopted = PerformanceIndicator.objects.filter(catalogue_entry__isnull=False)
+    assert adopted.count() == 3
+    assert set(adopted.values_list("objective__number", flat=True)) == {1}
+    assert all(indicator.figures.exists() for indicator in adopted)

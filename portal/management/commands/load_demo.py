@@ -4,11 +4,16 @@ from django.db import transaction
 
 from board.models import BoardSeat
 from indicators.demo import demo_figures_load
+from indicators.models import CatalogueEntry
+from indicators.services import catalogue_adopt
 from portal.models import User
 from portal.roles import Role, group_for
 from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 
 DEFAULT_DEMO_PASSWORD = "corporate-parent-demo"
+
+# National measures the demo adopts under objective 1, as the "Green Report outcomes".
+DEMO_ADOPTIONS = ["cla-placements-3-plus", "cla-health-assessment", "care-leavers-19-21-eet"]
 
 DEMO_ACCOUNTS = [
     # username, first name, last name, role, organisation key
@@ -56,6 +61,13 @@ class Command(BaseCommand):
             if pct_seat:
                 pct_seat.person = User.objects.get(username="board")
                 pct_seat.save()
+            objective_one = loaded.objectives[1]
+            for code in DEMO_ADOPTIONS:
+                entry = CatalogueEntry.objects.get(code=code)
+                if not entry.adoptions.filter(objective__strategy=loaded.strategy).exists():
+                    catalogue_adopt(
+                        entry=entry, objective=objective_one, owner=loaded.organisations["social-care"]
+                    )
             contributor = User.objects.get(username="contributor")
             figures = demo_figures_load(
                 strategy=loaded.strategy,
