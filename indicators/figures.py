@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .choices import Unit
-from .models import Figure, FigureChange, PerformanceIndicator
+from .models import Figure, FigureChange, PerformanceIndicator, Target
 from .periods import Period
 
 SCALE = {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_10000: Decimal(10000)}
@@ -246,3 +246,35 @@ def figure_transition(
         reason=reason,
     )
     return figure
+
+
+@transaction.atomic
+def targets_set(
+    *, indicator: PerformanceIndicator, targets: dict[Period, Decimal | None], amber_tolerance: Decimal | None
+) -> None:
+    """Set, change or clear the indicator's targets for these periods, and its amber tolerance."""
+    errors = {}
+    for period, value in targets.items():
+        if value is not None:
+            error = value_error(indicator, value)
+            if error:
+                errors[period.start.isoformat()] = error.replace("the figure", "the target")
+    if amber_tolerance is not None and amber_tolerance < 0:
+        errors["amber_tolerance"] = "Enter a tolerance of 0 or more"
+    if errors:
+        raise ValidationError(errors)
+    for period, value in targets.items():
+        existing = Target.objects.filter(
+            indicator=indicator, frequency=period.frequency, period_start=period.start
+        )
+        if value is None:
+            existing.delete()
+        else:
+            Target.objects.update_or_create(
+                indicator=indicator,
+                frequency=period.frequency,
+                period_start=period.start,
+                defaults={"period_end": period.end, "value": value, "is_demo": False},
+            )
+    PerformanceIndicator.objects.filter(pk=indicator.pk).update(amber_tolerance=amber_tolerance)
+    indicator.amber_tolerance = amber_tolerance

@@ -188,3 +188,51 @@ class AdoptForm(GovukFormMixin, forms.Form):
         if name == "objective":
             return Field.radios("objective", legend_size=Size.SMALL)
         return Field.select(name)
+
+
+class TargetsForm(GovukFormMixin, forms.Form):
+    """An indicator's targets for a run of periods, and how near counts as amber."""
+
+    submit_label = "Save targets"
+
+    amber_tolerance = forms.DecimalField(
+        label="Near target means within",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        widget=number_input(),
+        error_messages=NUMBER_ERRORS,
+        help_text="How far short of the target a figure can be and still count as near target (amber), "
+        "in the indicator's unit. Leave empty for none.",
+    )
+
+    def __init__(self, *args, indicator: PerformanceIndicator, periods, **kwargs):
+        self.indicator = indicator
+        self.periods = periods
+        super().__init__(*args, **kwargs)
+        for period in periods:
+            self.fields[self.field_name(period)] = forms.DecimalField(
+                label=period.label,
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                widget=number_input(),
+                error_messages=NUMBER_ERRORS,
+            )
+        self.helper.layout = Layout(
+            Field.text("amber_tolerance", field_width=10),
+            Fieldset(
+                *[Field.text(self.field_name(period), field_width=10) for period in periods],
+                legend="Targets",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("submit", self.submit_label),
+        )
+
+    @staticmethod
+    def field_name(period) -> str:
+        return period.start.isoformat()
+
+    @property
+    def targets(self) -> dict:
+        return {period: self.cleaned_data.get(self.field_name(period)) for period in self.periods}

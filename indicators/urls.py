@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/figures/<str:start>/", views.figure_edit, name="figure_edit"),
+    path("<int:pk>/targets/", views.targets_edit, name="targets"),
     path("figures/<int:pk>/send-back/", views.figure_send_back, name="figure_send_back"),
     path("figures/<int:pk>/<str:action>/", views.figure_action, name="figure_action"),
 ]

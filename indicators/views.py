@@ -16,8 +16,8 @@ from portal.forms import posted_data, posted_files
 
 from .charts import indicator_chart
 from .choices import RagStatus
-from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_transition
-from .forms import AdoptForm, ConfirmImportForm, FigureForm, SendBackForm, UploadForm
+from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_transition, targets_set
+from .forms import AdoptForm, ConfirmImportForm, FigureForm, SendBackForm, TargetsForm, UploadForm
 from .imports import (
     ImportFileError,
     as_csv,
@@ -113,6 +113,7 @@ def detail(request, pk: int):
             "exact": exact,
             "can_enter": can_enter_figures_for(request.user, indicator),
             "can_verify": request.user.has_perm("indicators.verify_figure"),
+            "can_set_targets": request.user.has_perm("indicators.change_target"),
             "history": history,
         },
     )
@@ -381,3 +382,40 @@ def catalogue_adopt_view(request, code: str):
             messages.success(request, f"{entry.title} is now {indicator.reference}.")
             return redirect(indicator)
     return render(request, "indicators/catalogue_adopt.html", {"entry": entry, "form": form})
+
+
+@permission_required("indicators.change_target", raise_exception=True)
+def targets_edit(request, pk: int):
+    indicator = get_object_or_404(PerformanceIndicator.objects.with_details(), pk=pk)
+    current = Period.containing(indicator.frequency, timezone.localdate())
+    periods = [
+        current.previous().previous(),
+        current.previous(),
+        current,
+        current.next(),
+        current.next().next(),
+    ]
+    existing = {
+        target.period_start: target.value
+        for target in indicator.targets.filter(
+            frequency=indicator.frequency, period_start__in=[period.start for period in periods]
+        )
+    }
+    initial = {"amber_tolerance": indicator.amber_tolerance} | {
+        TargetsForm.field_name(period): existing.get(period.start) for period in periods
+    }
+    form = TargetsForm(posted_data(request), initial=initial, indicator=indicator, periods=periods)
+    if request.method == "POST" and form.is_valid():
+        try:
+            targets_set(
+                indicator=indicator,
+                targets=form.targets,
+                amber_tolerance=form.cleaned_data["amber_tolerance"],
+            )
+        except ValidationError as error:
+            for name, messages_for_field in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages_for_field)
+        else:
+            messages.success(request, f"The targets for {indicator.reference} have been saved.")
+            return redirect(indicator)
+    return render(request, "indicators/targets_form.html", {"indicator": indicator, "form": form})

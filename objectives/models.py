@@ -160,14 +160,19 @@ class CorporateParentDuty(models.Model):
 
 
 class ObjectiveQuerySet(models.QuerySet):
+    # with_progress() annotates actions_<status> for each action status, such as actions_complete.
     def with_progress(self):
         """Objectives with counts of their actions (by status) and indicators."""
+        by_status = {
+            f"actions_{status}": models.Count(
+                "actions", filter=models.Q(actions__status=status), distinct=True
+            )
+            for status in Action.Status.values
+        }
         return self.annotate(
+            **by_status,
             action_count=models.Count("actions", distinct=True),
-            actions_complete=models.Count(
-                "actions", filter=models.Q(actions__status=Action.Status.COMPLETE), distinct=True
-            ),
-            actions_at_risk=models.Count(
+            actions_at_risk_or_off_track=models.Count(
                 "actions",
                 filter=models.Q(actions__status__in=[Action.Status.AT_RISK, Action.Status.OFF_TRACK]),
                 distinct=True,

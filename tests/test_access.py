@@ -44,6 +44,7 @@ EXPECTED = {
     "indicators:figure_send_back": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "indicators:targets": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:catalogue": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
@@ -118,6 +119,7 @@ def url_kwargs(name, demo_strategy, figure):
         "indicators:import_preview": {"pk": upload_by(figure.indicator.owner.users.get()).pk},
         "indicators:import_template": {"fmt": "xlsx"},
         "indicators:catalogue_adopt": {"code": "cla-missing"},
+        "indicators:targets": {"pk": figure.indicator_id},
         "indicators:export": {"fmt": "csv"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
     }.get(name, {})

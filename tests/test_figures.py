@@ -382,3 +382,18 @@ def test_dashboards_run_a_fixed_number_of_queries(client, board_member, url_name
         return len(context.captured_queries)
 
     assert queries_with(10) == queries_with(200)
+
+
+def test_the_officer_sets_targets_and_tolerance(client, officer, carers_trained):
+    client.force_login(officer)
+    url = reverse("indicators:targets", kwargs={"pk": carers_trained.pk})
+    latest = last_ended_period(Frequency.QUARTERLY)
+    response = client.post(url, {"amber_tolerance": "3", latest.start.isoformat(): "40.5"})
+    assert "Enter a whole number, 0 or more" in page(response)  # a count's target is whole too
+    response = client.post(url, {"amber_tolerance": "3", latest.start.isoformat(): "40"})
+    assert response["Location"] == carers_trained.get_absolute_url()
+    carers_trained.refresh_from_db()
+    assert carers_trained.amber_tolerance == D(3)
+    assert carers_trained.targets.get().value == D(40)
+    client.post(url, {"amber_tolerance": "", latest.start.isoformat(): ""})
+    assert not carers_trained.targets.exists()
