@@ -7,9 +7,11 @@ the smallest measured in this one run. A query ratio of 1.00 means the page's
 query count does not grow with the data.
 """
 
+import datetime
 import os
 import sys
 import time
+from decimal import Decimal  # noqa: E402
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,7 +28,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-SIZES = [4, 16, 64]  # objectives; each has 5 actions and 4 indicators
+SIZES = [4, 16, 64]  # objectives; each has 5 actions and 4 indicators, each with 12 quarterly figures
+FIGURES_PER_INDICATOR = 12
 REPEATS = 5
 PAGES = [
     "home",
@@ -40,7 +43,8 @@ PAGES = [
 
 def build(size: int):
     from board.models import BoardSeat
-    from indicators.models import PerformanceIndicator
+    from indicators.models import Figure, PerformanceIndicator, Target
+    from indicators.periods import Period
     from objectives.models import Action, Objective, Organisation, Strategy
 
     Strategy.objects.all().delete()
@@ -73,6 +77,20 @@ def build(size: int):
                 owner=organisation,
             )
             indicator.actions.set(actions[:2])
+            period = Period.containing("quarterly", datetime.date.today()).previous()
+            figures, targets = [], []
+            for _ in range(FIGURES_PER_INDICATOR):
+                fields = {
+                    "indicator": indicator,
+                    "frequency": "quarterly",
+                    "period_start": period.start,
+                    "period_end": period.end,
+                }
+                figures.append(Figure(**fields, value=Decimal(position * 10), status="verified"))
+                targets.append(Target(**fields, value=Decimal(position * 10 + 5)))
+                period = period.previous()
+            Figure.objects.bulk_create(figures)
+            Target.objects.bulk_create(targets)
         BoardSeat.objects.create(strategy=strategy, position=number, role="Member", organisation=organisation)
     return strategy
 
@@ -110,7 +128,7 @@ def main():
             }
             for page in PAGES:
                 results[page].append(measure(client, reverse(page, kwargs=kwargs.get(page, {}))))
-        print(f"Sizes (objectives, each with 5 actions and 4 indicators): {SIZES}")
+        print(f"Sizes (objectives, each with 5 actions and 4 indicators of {FIGURES_PER_INDICATOR} figures): {SIZES}")
         print(
             f"{'page':<22}"
             + "".join(f"{'q@' + str(s):>8}{'ms@' + str(s):>9}" for s in SIZES)
