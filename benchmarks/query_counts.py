@@ -128,7 +128,8 @@ def main():
             }
             for page in PAGES:
                 results[page].append(measure(client, reverse(page, kwargs=kwargs.get(page, {}))))
-        print(f"Sizes (objectives, each with 5 actions and 4 indicators of {FIGURES_PER_INDICATOR} figures): {SIZES}")
+        shape = f"each with 5 actions and 4 indicators of {FIGURES_PER_INDICATOR} figures"
+        print(f"Sizes (objectives, {shape}): {SIZES}")
         print(
             f"{'page':<22}"
             + "".join(f"{'q@' + str(s):>8}{'ms@' + str(s):>9}" for s in SIZES)
