@@ -5,10 +5,11 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
+from django.urls import reverse
 
 from indicators.models import Figure, PerformanceIndicator
 
-from .factories import PASSWORD
+from .factories import PASSWORD, last_ended_period
 
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -142,3 +143,61 @@ def test_a_contributor_enters_a_figure_corrects_an_error_and_submits(
     assert page.get_by_text("has been submitted for verification").is_visible()
     figure = Figure.objects.get(indicator=indicator)
     assert (figure.value, figure.status) == (12, Figure.Status.SUBMITTED)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_officer_page_passes_the_accessibility_scan(
+    live_server, demo_strategy, officer, contributor, browser_page
+):
+    from indicators.catalogue import catalogue_load
+    from indicators.models import CatalogueEntry
+
+    catalogue_load(CatalogueEntry)  # a data migration's rows do not survive earlier transactional tests
+    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation)
+    figure = Figure.objects.create(
+        indicator=indicator,
+        frequency=indicator.frequency,
+        period_start=last_ended_period(indicator.frequency).start,
+        period_end=last_ended_period(indicator.frequency).end,
+        value=3,
+        status=Figure.Status.SUBMITTED,
+    )
+    action = demo_strategy.objectives[2].actions.first()
+    pages = [
+        reverse("home"),
+        reverse("account"),
+        reverse("accessibility"),
+        reverse("password_change"),
+        reverse("objectives:overview"),
+        reverse("objectives:detail", kwargs={"number": 2}),
+        action.get_absolute_url(),
+        reverse("indicators:list"),
+        indicator.get_absolute_url(),
+        reverse("indicators:overdue"),
+        reverse(
+            "indicators:figure_edit", kwargs={"pk": indicator.pk, "start": figure.period_start.isoformat()}
+        ),
+        reverse("indicators:figure_send_back", kwargs={"pk": figure.pk}),
+        reverse("indicators:targets", kwargs={"pk": indicator.pk}),
+        reverse("indicators:import"),
+        reverse("indicators:catalogue"),
+        reverse("indicators:catalogue_adopt", kwargs={"code": CatalogueEntry.objects.first().code}),
+        reverse("board:overview"),
+    ]
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, officer.username)
+    for path in pages:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert_accessible(page)
+    for width in (320,):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in (
+            reverse("indicators:list"),
+            indicator.get_absolute_url(),
+            reverse("objectives:overview"),
+        ):
+            page.goto(f"{live_server.url}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+            assert not overflow, f"{path} scrolls sideways at {width}px"

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from board.models import BoardSeat
+from indicators.catalogue import catalogue_load
 from indicators.demo import demo_figures_load
 from indicators.models import CatalogueEntry
 from indicators.services import catalogue_adopt
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             if pct_seat:
                 pct_seat.person = User.objects.get(username="board")
                 pct_seat.save()
+            catalogue_load(CatalogueEntry)
             objective_one = loaded.objectives[1]
             for code in DEMO_ADOPTIONS:
                 entry = CatalogueEntry.objects.get(code=code)
