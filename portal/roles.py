@@ -29,7 +29,8 @@ READ_STRATEGY = [
     "objectives.view_organisation",
     "indicators.view_performanceindicator",
 ]
-READ_BOARD = ["board.view_boardseat"]
+READ_BOARD = ["board.view_boardseat", "board.view_meeting"]
+READ_REPORTS = ["board.view_evaluationreport"]
 ENTER_FIGURES = ["indicators.view_figure", "indicators.add_figure", "indicators.change_figure"]
 
 STRATEGY_MODELS = {
@@ -55,7 +56,7 @@ STRATEGY_MODELS = {
         "reminder",
         "catalogueentry",
     ],
-    "board": ["boardseat"],
+    "board": ["boardseat", "meeting", "evaluationreport", "compilerun"],
 }
 
 
@@ -71,7 +72,7 @@ def _all_model_permissions() -> list[str]:
 ROLE_PERMISSIONS = {
     Role.OFFICER: _all_model_permissions() + ["objectives.manage_strategy", "indicators.verify_figure"],
     Role.CONTRIBUTOR: READ_STRATEGY + ENTER_FIGURES + ["objectives.add_actionupdate"],
-    Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD,
+    Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD + READ_REPORTS,
     Role.ELECTED_MEMBER: READ_STRATEGY + READ_BOARD,
 }
 

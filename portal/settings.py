@@ -183,7 +183,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 # Redelivery must come well after the hard time limit, or a slow task runs twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Unacknowledged messages of a worker that died are handed out again once the
+# visibility timeout has passed; every worker looks for them every
+# unacked_restore_interval seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 if REDIS_URL:
@@ -250,3 +257,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    "half-year-evaluation-report": {
+        "task": "board.tasks.request_half_year_report",
+        "schedule": crontab(hour=6, minute=0, day_of_month=1, month_of_year="4,10"),
+    },
+    "requeue-stuck-reports": {"task": "board.tasks.requeue_stuck_reports", "schedule": 300.0},
+}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A compile run still queued or running after this long is queued again by the reconciler.
+REPORT_STUCK_AFTER_SECONDS = env_int("REPORT_STUCK_AFTER_SECONDS", 900)
+# Only for fault tests: makes compiling pause so a worker can be stopped part way through.
+REPORT_COMPILE_PAUSE_SECONDS = env_int("REPORT_COMPILE_PAUSE_SECONDS", 0)

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import factory
 
-from board.models import BoardSeat
+from board.models import BoardSeat, CompileRun, EvaluationReport, Meeting
+from board.reports import latest_ended_half_year, report_compile
 from indicators.models import Figure, Frequency, PerformanceIndicator, Polarity, Target, Unit
 from indicators.periods import Period
 from objectives.models import Action, Objective, Organisation, Strategy
@@ -125,3 +126,22 @@ class TargetFactory(factory.django.DjangoModelFactory):
     period_start = factory.LazyAttribute(lambda target: last_ended_period(target.frequency).start)
     period_end = factory.LazyAttribute(lambda target: Period(target.frequency, target.period_start).end)
     value = Decimal("10")
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    venue = "Guildhall, Portsmouth"
+    status = Meeting.Status.HELD
+
+
+def compiled_report(strategy, *, status=EvaluationReport.Status.DRAFT) -> EvaluationReport:
+    """A report compiled the way the background job compiles it, for the latest half-year."""
+    period = latest_ended_half_year()
+    run = CompileRun.objects.create(strategy=strategy, period_start=period.start)
+    report = report_compile(run_id=run.pk)
+    EvaluationReport.objects.filter(pk=report.pk).update(status=status, executive_summary="A good half-year.")
+    report.refresh_from_db()
+    return report

@@ -7,6 +7,7 @@ fails ``test_every_page_has_an_access_rule``.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from board.models import EvaluationReport
 from indicators.models import Figure, FigureUpload, PerformanceIndicator
 
 from . import factories
@@ -47,6 +48,17 @@ EXPECTED = {
     "indicators:targets": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:meeting": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "board:reports": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
+    "board:report": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
+    "board:report_csv": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
+    "board:report_commentary": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:run": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "board_member": 403, "councillor": 403},
+    # POST only; the journeys are in test_reports.
+    "board:report_compile": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:report_step": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "indicators:catalogue": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
@@ -111,6 +123,15 @@ def upload_by(person):
 
 def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
+    if name.startswith("board:") and name != "board:overview":
+        report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
+        return {
+            "board:meeting": {"pk": factories.MeetingFactory().pk},
+            "board:run": {"pk": report.compile_run.pk},
+            "board:report_step": {"pk": report.pk, "step": "approve"},
+            "board:report_compile": {},
+            "board:reports": {},
+        }.get(name, {"pk": report.pk})
     return {
         "objectives:detail": {"number": objective.number},
         "objectives:action": {"pk": objective.actions.first().pk},

@@ -1,0 +1,315 @@
+"""The bi-annual evaluation report: requesting it, compiling it, and reviewing it.
+
+Compiling is a background job that is safe to run twice: the report and the
+run's "done" mark are written in one transaction, so a worker killed part way
+leaves no half-made report, and a redelivered job finishes the run exactly once.
+"""
+
+import datetime
+import hashlib
+import json
+import logging
+import time
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from indicators.choices import Frequency
+from indicators.models import Figure, PerformanceIndicator, Target
+from indicators.periods import Period
+from indicators.selectors import indicator_statuses
+from objectives.models import Action, ActionUpdate, Strategy
+
+from .models import CompileRun, EvaluationReport
+
+logger = logging.getLogger(__name__)
+
+
+def half_year(start: datetime.date) -> Period:
+    return Period(Frequency.HALF_YEARLY, start)
+
+
+def latest_ended_half_year(today: datetime.date | None = None) -> Period:
+    return Period.containing(Frequency.HALF_YEARLY, today or timezone.localdate()).previous()
+
+
+def report_request(*, strategy: Strategy, period: Period, user=None) -> CompileRun:
+    """Ask for a report; while one is queued or running for the period, that one is returned."""
+    if period.frequency != Frequency.HALF_YEARLY:
+        raise ValidationError("Reports cover a half-year")
+    if not period.has_ended(timezone.localdate()):
+        raise ValidationError(f"{period.label} has not ended yet")
+    existing = CompileRun.objects.filter(
+        strategy=strategy, period_start=period.start, status__in=CompileRun.ACTIVE
+    )
+    run = existing.first()
+    if run:
+        return run
+    try:
+        with transaction.atomic():
+            run = CompileRun.objects.create(strategy=strategy, period_start=period.start, requested_by=user)
+    except IntegrityError:  # someone asked at the same moment; theirs is the one
+        return existing.get()
+    enqueue_compile(run)
+    return run
+
+
+def enqueue_compile(run: CompileRun) -> None:
+    from .tasks import compile_evaluation_report
+
+    transaction.on_commit(lambda: compile_evaluation_report.delay(run_id=run.pk))
+
+
+def report_retry(*, run: CompileRun) -> CompileRun:
+    """Start a failed run again."""
+    if run.status != CompileRun.Status.FAILED:
+        raise ValidationError("Only a failed compilation can be retried")
+    return report_request(strategy=run.strategy, period=half_year(run.period_start), user=run.requested_by)
+
+
+def report_compile(*, run_id: int) -> EvaluationReport | None:
+    """Compile the run's report, once. Safe to call again for the same run."""
+    with transaction.atomic():
+        run = CompileRun.objects.select_for_update().get(pk=run_id)
+        if run.status in (CompileRun.Status.DONE, CompileRun.Status.FAILED):
+            return run.report
+        run.status = CompileRun.Status.RUNNING
+        run.started_at = timezone.now()
+        run.attempts += 1
+        run.save(update_fields=["status", "started_at", "attempts"])
+    try:
+        with transaction.atomic():
+            run = CompileRun.objects.select_for_update().select_related("strategy").get(pk=run_id)
+            if run.status != CompileRun.Status.RUNNING:
+                return run.report
+            period = half_year(run.period_start)
+            snapshot = build_snapshot(strategy=run.strategy, period=period)
+            pause = settings.REPORT_COMPILE_PAUSE_SECONDS
+            if pause:
+                time.sleep(pause)  # lets the fault tests stop a worker part way through
+            latest = EvaluationReport.objects.filter(
+                strategy=run.strategy, period_start=period.start
+            ).aggregate(Max("version"))["version__max"]
+            report = EvaluationReport.objects.create(
+                strategy=run.strategy,
+                period_start=period.start,
+                period_end=period.end,
+                version=(latest or 0) + 1,
+                snapshot=snapshot,
+                data_fingerprint=data_fingerprint(strategy=run.strategy, period=period),
+            )
+            run.status = CompileRun.Status.DONE
+            run.report = report
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "report", "finished_at"])
+            return report
+    except Exception as error:
+        logger.exception("Compiling report run %s failed", run_id)
+        CompileRun.objects.filter(pk=run_id).update(
+            status=CompileRun.Status.FAILED,
+            error=f"{type(error).__name__}: {error}",
+            finished_at=timezone.now(),
+        )
+        raise
+
+
+def stuck_runs_requeue(*, older_than: datetime.timedelta | None = None) -> list[int]:
+    """Queue again the runs that have waited too long: their message may have been lost."""
+    if older_than is None:
+        older_than = datetime.timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
+    cutoff = timezone.now() - older_than
+    stuck = list(
+        CompileRun.objects.filter(status=CompileRun.Status.QUEUED, requested_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    ) + list(
+        CompileRun.objects.filter(status=CompileRun.Status.RUNNING, started_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    from .tasks import compile_evaluation_report
+
+    for run_id in stuck:
+        compile_evaluation_report.delay(run_id=run_id)
+    return stuck
+
+
+def _indicators(strategy: Strategy):
+    return PerformanceIndicator.objects.filter(objective__strategy=strategy).select_related(
+        "objective", "owner"
+    )
+
+
+def data_fingerprint(*, strategy: Strategy, period: Period) -> str:
+    """A digest of every figure, target and action the report draws on."""
+    indicators = _indicators(strategy)
+    parts = {
+        "figures": list(
+            Figure.objects.filter(indicator__in=indicators, period_end__lte=period.end)
+            .order_by("pk")
+            .values_list("pk", "version")
+        ),
+        "targets": [
+            [pk, str(value)]
+            for pk, value in Target.objects.filter(indicator__in=indicators, period_end__lte=period.end)
+            .order_by("pk")
+            .values_list("pk", "value")
+        ],
+        "actions": list(
+            Action.objects.filter(objective__strategy=strategy).order_by("pk").values_list("pk", "status")
+        ),
+        "updates": ActionUpdate.objects.filter(action__objective__strategy=strategy).count(),
+    }
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _number(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
+    """Everything the report shows, as plain data frozen at compile time."""
+    as_of = period.end + datetime.timedelta(days=1)
+    indicators = list(_indicators(strategy))
+    statuses = {
+        status.indicator.pk: status for status in indicator_statuses(indicators, user=None, today=as_of)
+    }
+    actions = list(Action.objects.filter(objective__strategy=strategy).select_related("objective", "lead"))
+    latest_updates = {}
+    for update in ActionUpdate.objects.filter(action__in=actions, as_of__lte=period.end).order_by(
+        "as_of", "pk"
+    ):
+        latest_updates[update.action_id] = update
+    objectives = []
+    completeness = defaultdict(lambda: {"due": 0, "verified": 0})
+    headline = defaultdict(int)
+    for objective in strategy.objectives.all():
+        entries = []
+        for indicator in [i for i in indicators if i.objective_id == objective.pk]:
+            status = statuses[indicator.pk]
+            rows = [row for row in status.rows if period.start <= row.period.end <= period.end]
+            if not rows and status.reporting_row:
+                rows = [status.reporting_row]  # an annual indicator: its latest year
+            reporting = rows[0] if rows else None
+            if reporting and reporting.figure:
+                data_status = reporting.figure.get_status_display()
+            else:
+                data_status = "Counted by the portal" if indicator.is_computed else "Not entered"
+            if reporting and indicator.owner and not indicator.is_computed:
+                completeness[indicator.owner.name]["due"] += 1
+                completeness[indicator.owner.name]["verified"] += reporting.verified_value is not None
+            latest = status.latest_verified
+            rag = status.rag
+            headline[rag.value] += 1
+            entries.append(
+                {
+                    "reference": indicator.reference,
+                    "title": indicator.title,
+                    "unit": indicator.unit,
+                    "polarity": indicator.get_polarity_display(),
+                    "owner": str(indicator.owner or ""),
+                    "counts_children": indicator.counts_children,
+                    "rag": rag.value,
+                    "rag_label": rag.label,
+                    "trend_previous": status.trend_from_previous.label,
+                    "trend_year": status.trend_from_year_earlier.label,
+                    "data_status": data_status,
+                    "latest_period": latest.period.label if latest else "",
+                    "rows": [
+                        {
+                            "period": row.period.label,
+                            "value": _number(row.verified_value),
+                            "numerator": _number(row.figure.numerator if row.figure else None),
+                            "denominator": _number(row.figure.denominator if row.figure else None),
+                            "target": _number(row.target),
+                            "rag": row.rag.label,
+                        }
+                        for row in reversed(rows)
+                    ],
+                }
+            )
+        action_entries = []
+        for action in [a for a in actions if a.objective_id == objective.pk]:
+            update = latest_updates.get(action.pk)
+            headline["actions"] += 1
+            headline["actions_complete"] += action.status == Action.Status.COMPLETE
+            action_entries.append(
+                {
+                    "reference": action.reference,
+                    "text": action.text,
+                    "lead": str(action.lead or ""),
+                    "status": action.get_status_display(),
+                    "due_date": action.due_date.isoformat() if action.due_date else None,
+                    "overdue": action.is_overdue(today=as_of),
+                    "latest_update": {"as_of": update.as_of.isoformat(), "note": update.note}
+                    if update
+                    else None,
+                }
+            )
+        objectives.append(
+            {
+                "number": objective.number,
+                "title": objective.title,
+                "statement": objective.statement,
+                "indicators": entries,
+                "actions": action_entries,
+            }
+        )
+    return {
+        "strategy": str(strategy),
+        "council": strategy.council,
+        "period": {
+            "code": period.code,
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "headline": dict(headline),
+        "objectives": objectives,
+        "completeness": [
+            {
+                "organisation": name,
+                **counts,
+                "percent": round(100 * counts["verified"] / counts["due"]) if counts["due"] else None,
+            }
+            for name, counts in sorted(completeness.items())
+        ],
+    }
+
+
+REVIEW_STEPS = {
+    EvaluationReport.Status.DRAFT: EvaluationReport.Status.SUBMITTED,
+    EvaluationReport.Status.SUBMITTED: EvaluationReport.Status.APPROVED,
+    EvaluationReport.Status.APPROVED: EvaluationReport.Status.PUBLISHED,
+}
+
+
+@transaction.atomic
+def report_advance(*, report: EvaluationReport, to_status: str, meeting=None) -> EvaluationReport:
+    """Move a report one step along draft → submitted → approved → published."""
+    report = EvaluationReport.objects.select_for_update().get(pk=report.pk)
+    if REVIEW_STEPS.get(report.status) != to_status:
+        raise ValidationError(
+            f"This report is {report.get_status_display().lower()}: it cannot be "
+            f"{EvaluationReport.Status(to_status).label.lower()} next"
+        )
+    if to_status == EvaluationReport.Status.SUBMITTED and not report.executive_summary.strip():
+        raise ValidationError("Write the executive summary before submitting the report")
+    report.status = to_status
+    if to_status == EvaluationReport.Status.PUBLISHED:
+        report.published_at = timezone.now()
+        report.meeting = meeting
+    report.save()
+    return report
+
+
+def report_commentary_save(*, report: EvaluationReport, executive_summary: str, commentary: dict) -> None:
+    if report.status not in (EvaluationReport.Status.DRAFT,):
+        raise ValidationError("Only a draft report's commentary can be changed")
+    report.executive_summary = executive_summary.strip()
+    report.commentary = {str(number): text.strip() for number, text in commentary.items() if text.strip()}
+    report.save(update_fields=["executive_summary", "commentary"])

@@ -1,0 +1,44 @@
+"""Showing the figures of a frozen report snapshot."""
+
+from decimal import Decimal
+
+from django import template
+
+from indicators.models import PerformanceIndicator
+from indicators.suppression import shown_figure
+from portal.templatetags.govuk import RAG_COLOURS
+
+register = template.Library()
+
+
+def _decimal(value):
+    return None if value in (None, "") else Decimal(value)
+
+
+@register.simple_tag
+def snapshot_figure(entry: dict, row: dict, exact: bool) -> str:
+    """A snapshot figure in its unit, hidden as "c" when small and the reader is not the officer."""
+    value = _decimal(row.get("value"))
+    indicator = PerformanceIndicator(unit=entry["unit"])
+    if not exact:
+        shown = shown_figure(
+            value=value,
+            counts_children=entry["counts_children"],
+            numerator=_decimal(row.get("numerator")),
+            denominator=_decimal(row.get("denominator")),
+        )
+        if shown.suppressed:
+            return shown.symbol
+    return indicator.format_value(value) if value is not None else "–"
+
+
+@register.simple_tag
+def snapshot_value(entry: dict, value) -> str:
+    """A target or other value from the snapshot that is never a count of children."""
+    number = _decimal(value)
+    return PerformanceIndicator(unit=entry["unit"]).format_value(number) if number is not None else "–"
+
+
+@register.filter
+def rag_class(rag: str) -> str:
+    return RAG_COLOURS.get(rag, "govuk-tag--grey")
