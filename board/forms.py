@@ -1,9 +1,10 @@
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
 from portal.forms import GovukFormMixin
 
-from .models import Meeting
+from .models import Attendance, BoardAction, Meeting
 
 
 class CommentaryForm(GovukFormMixin, forms.Form):
@@ -48,3 +49,97 @@ class PublishForm(GovukFormMixin, forms.Form):
 
     def layout_field(self, name):
         return Field.select(name)
+
+
+class MeetingForm(GovukFormMixin, forms.ModelForm):
+    submit_label = "Save meeting"
+
+    date = DateInputField(label="Date", help_text="For example, 27 3 2027", require_all_fields=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "start_time", "venue", "status"]
+        labels = {"start_time": "Start time"}
+        help_texts = {"start_time": "In the 24-hour clock, for example 14:00"}
+        widgets = {"status": forms.RadioSelect}
+        error_messages = {"start_time": {"invalid": "Enter a time like 14:00"}}
+
+    def layout_field(self, name):
+        if name == "date":
+            return Field("date", legend_size=Size.SMALL)
+        if name == "status":
+            return Field.radios("status", legend_size=Size.SMALL, inline=True)
+        return Field.text(name, field_width=20)
+
+
+class AttendanceForm(GovukFormMixin, forms.Form):
+    submit_label = "Save attendance"
+
+    def __init__(self, *args, seats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats = list(seats)
+        choices = [("", "Not recorded"), *Attendance.Status.choices]
+        for seat in self.seats:
+            label = f"{seat.role}, {seat.organisation}" + (
+                f" ({seat.person.display_name})" if seat.person else ""
+            )
+            self.fields[f"seat_{seat.pk}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+        self.helper.layout = Layout(
+            *[Field.select(name) for name in self.fields], Submit("submit", self.submit_label)
+        )
+
+    @property
+    def statuses(self) -> dict[int, str]:
+        return {seat.pk: self.cleaned_data[f"seat_{seat.pk}"] for seat in self.seats}
+
+
+class MinutesForm(GovukFormMixin, forms.Form):
+    submit_label = "Save draft minutes"
+
+    minutes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        max_length=50000,
+        help_text="Record decisions and discussion. Never name a child or give details that "
+        "could identify one.",
+    )
+
+    def layout_field(self, name):
+        return Field.textarea(name)
+
+
+class DecisionForm(GovukFormMixin, forms.Form):
+    submit_label = "Add decision"
+
+    text = forms.CharField(
+        label="Decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Enter the decision"},
+    )
+
+    def layout_field(self, name):
+        return Field.textarea(name)
+
+
+class BoardActionForm(GovukFormMixin, forms.ModelForm):
+    submit_label = "Add to the action log"
+
+    due_date = DateInputField(label="Due date", required=False, require_all_fields=False)
+
+    class Meta:
+        model = BoardAction
+        fields = ["text", "owner", "due_date"]
+        labels = {"text": "Action", "owner": "Who will do it"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "text": {"required": "Enter the action"},
+            "owner": {"required": "Enter who will do it"},
+        }
+
+    def layout_field(self, name):
+        if name == "text":
+            return Field.textarea(name)
+        if name == "due_date":
+            return Field(name, legend_size=Size.SMALL)
+        return Field.text(name, field_width=Fluid.TWO_THIRDS)

@@ -55,10 +55,25 @@ class Meeting(models.Model):
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
 
+    class MinutesStatus(models.TextChoices):
+        NONE = "", "Not written"
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    minutes = models.TextField(blank=True)
+    minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, blank=True, default="")
+    minutes_approved_at = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minutes_approved",
+        help_text="The later meeting that approved these minutes.",
+    )
 
     class Meta:
         ordering = ["-date"]
@@ -68,6 +83,10 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("board:meeting", kwargs={"pk": self.pk})
+
+    def quorum(self, seat_count: int) -> int:
+        """More than a third of the seats, as the board's terms of reference set by default."""
+        return seat_count // settings.BOARD_QUORUM_DIVISOR + 1
 
 
 class EvaluationReport(models.Model):
@@ -153,3 +172,83 @@ class CompileRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class Attendance(models.Model):
+    """Who sat in each seat at a meeting: present, sent apologies, or absent."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Sent apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    seat = models.ForeignKey(BoardSeat, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=20, choices=Status.choices)
+
+    class Meta:
+        ordering = ["seat__position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "seat"], name="one_attendance_per_seat")]
+
+    def __str__(self):
+        return f"{self.seat}: {self.get_status_display()}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    document = models.FileField(upload_to="board-papers/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+
+    def __str__(self):
+        return self.title
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class BoardActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=BoardAction.Status.OPEN)
+
+    def carried_to(self, meeting: Meeting):
+        """Open actions raised at earlier meetings: they stay on every agenda until done."""
+        return self.open().filter(raised_at__date__lt=meeting.date).select_related("raised_at")
+
+
+class BoardAction(models.Model):
+    """An entry in the Board's action log."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    text = models.TextField()
+    owner = models.CharField(max_length=200, help_text="The person or organisation that will do it.")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions_raised")
+    completed_on = models.DateField(null=True, blank=True)
+
+    objects = BoardActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < today

@@ -6,12 +6,20 @@ app_name = "board"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("meetings/new/", views.meeting_edit, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/minutes/approve/", views.meeting_minutes_approve, name="meeting_minutes_approve"),
+    path("meetings/<int:pk>/add/<str:kind>/", views.meeting_record_add, name="meeting_record_add"),
+    path("actions/<int:pk>/done/", views.board_action_done, name="action_done"),
     path("reports/", views.reports, name="reports"),
     path("reports/compile/", views.report_compile_request, name="report_compile"),
     path("reports/runs/<int:pk>/", views.run_status, name="run"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/commentary/", views.report_commentary, name="report_commentary"),
     path("reports/<int:pk>/figures.csv", views.report_csv, name="report_csv"),
+    path("reports/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/<str:step>/", views.report_step, name="report_step"),
 ]

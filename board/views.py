@@ -6,14 +6,23 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from indicators.imports import safe_cell
 from objectives.views import current_strategy_or_404
 from portal.forms import posted_data
 
-from .forms import CommentaryForm, PublishForm
-from .models import BoardSeat, CompileRun, EvaluationReport, Meeting
+from .forms import (
+    AttendanceForm,
+    BoardActionForm,
+    CommentaryForm,
+    DecisionForm,
+    MeetingForm,
+    MinutesForm,
+    PublishForm,
+)
+from .models import BoardAction, BoardSeat, CompileRun, Decision, EvaluationReport, Meeting
 from .reports import (
     data_fingerprint,
     half_year,
@@ -23,6 +32,7 @@ from .reports import (
     report_request,
     report_retry,
 )
+from .services import attendance_record, board_action_complete, meeting_quorum, minutes_approve, minutes_save
 
 MANAGE_REPORTS = "board.change_evaluationreport"
 
@@ -157,6 +167,34 @@ def report_step(request, pk: int, step: str):
 
 
 @permission_required("board.view_evaluationreport", raise_exception=True)
+def report_pdf(request, pk: int):
+    """The report as a tagged PDF, with the same small-number rule as its page."""
+    from weasyprint import HTML  # needs Pango; imported here so the rest of the portal runs without it
+
+    report = report_for_user_or_404(request.user, pk)
+    commentary = report.commentary or {}
+    objectives = [
+        {**objective, "commentary": commentary.get(str(objective["number"]), "")}
+        for objective in report.snapshot["objectives"]
+    ]
+    html = render_to_string(
+        "board/report_pdf.html",
+        {
+            "report": report,
+            "snapshot": report.snapshot,
+            "objectives": objectives,
+            "exact": request.user.has_perm(MANAGE_REPORTS),
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    code = report.snapshot["period"]["code"].replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.pdf"'
+    return response
+
+
+@permission_required("board.view_evaluationreport", raise_exception=True)
 def report_csv(request, pk: int):
     """The report's figures as CSV, with the same small-number rule as its page."""
     from .templatetags.reports import snapshot_figure
@@ -186,10 +224,129 @@ def report_csv(request, pk: int):
     return response
 
 
+MANAGE_MEETINGS = "board.change_meeting"
+
+
 @permission_required("board.view_meeting", raise_exception=True)
 def meeting_detail(request, pk: int):
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = get_object_or_404(Meeting.objects.select_related("minutes_approved_at"), pk=pk)
+    manage = request.user.has_perm(MANAGE_MEETINGS)
     papers = meeting.reports.all()
     if not request.user.has_perm(MANAGE_REPORTS):
         papers = papers.filter(status=EvaluationReport.Status.PUBLISHED)
-    return render(request, "board/meeting.html", {"meeting": meeting, "papers": papers})
+    context = {
+        "meeting": meeting,
+        "manage": manage,
+        "papers": papers,
+        "agenda_items": meeting.agenda_items.all(),
+        "carried_forward": BoardAction.objects.carried_to(meeting),
+        "actions_raised": meeting.actions_raised.all(),
+        "decisions": meeting.decisions.all(),
+        "attendance": meeting.attendance.select_related("seat__organisation", "seat__person"),
+        "quorum": meeting_quorum(meeting),
+        "show_minutes": meeting.minutes_status == Meeting.MinutesStatus.APPROVED
+        or (manage and meeting.minutes),
+        "later_meetings": Meeting.objects.filter(date__gt=meeting.date).order_by("date") if manage else [],
+        "decision_form": DecisionForm() if manage else None,
+        "action_form": BoardActionForm() if manage else None,
+    }
+    return render(request, "board/meeting.html", context)
+
+
+@permission_required(MANAGE_MEETINGS, raise_exception=True)
+def meeting_edit(request, pk: int | None = None):
+    meeting = get_object_or_404(Meeting, pk=pk) if pk else None
+    form = MeetingForm(posted_data(request), instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, f"{meeting} has been saved.")
+        return redirect(meeting)
+    return render(request, "board/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@permission_required(MANAGE_MEETINGS, raise_exception=True)
+def meeting_attendance(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    seats = BoardSeat.objects.filter(strategy=current_strategy_or_404()).current().for_page()
+    initial = {f"seat_{record.seat_id}": record.status for record in meeting.attendance.all()}
+    form = AttendanceForm(posted_data(request), initial=initial, seats=seats)
+    if request.method == "POST" and form.is_valid():
+        attendance_record(meeting=meeting, statuses=form.statuses)
+        messages.success(request, "Attendance has been saved.")
+        return redirect(meeting)
+    return render(
+        request,
+        "board/meeting_part_form.html",
+        {"form": form, "meeting": meeting, "heading": "Attendance and apologies"},
+    )
+
+
+@permission_required(MANAGE_MEETINGS, raise_exception=True)
+def meeting_minutes(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MinutesForm(posted_data(request), initial={"minutes": meeting.minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            minutes_save(meeting=meeting, text=form.cleaned_data["minutes"])
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, "The draft minutes have been saved.")
+            return redirect(meeting)
+    return render(
+        request, "board/meeting_part_form.html", {"form": form, "meeting": meeting, "heading": "Minutes"}
+    )
+
+
+@require_POST
+@permission_required(MANAGE_MEETINGS, raise_exception=True)
+def meeting_minutes_approve(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    at_meeting = Meeting.objects.filter(pk=request.POST.get("at_meeting")).first()
+    try:
+        if at_meeting is None:
+            raise ValidationError("Select the meeting that approved the minutes")
+        minutes_approve(meeting=meeting, at_meeting=at_meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The minutes have been approved.")
+    return redirect(meeting)
+
+
+@require_POST
+@permission_required(MANAGE_MEETINGS, raise_exception=True)
+def meeting_record_add(request, pk: int, kind: str):
+    """Add a decision or an action-log entry to a meeting."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if kind == "decision":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            Decision.objects.create(meeting=meeting, text=form.cleaned_data["text"])
+    elif kind == "action":
+        form = BoardActionForm(request.POST)
+        if form.is_valid():
+            form.instance.raised_at = meeting
+            form.save()
+    else:
+        raise Http404
+    if not form.is_valid():
+        return render(
+            request,
+            "board/meeting_part_form.html",
+            {"form": form, "meeting": meeting, "heading": f"Add a{'n' if kind == 'action' else ''} {kind}"},
+        )
+    messages.success(request, f"The {kind} has been added.")
+    return redirect(meeting)
+
+
+@require_POST
+@permission_required(MANAGE_MEETINGS, raise_exception=True)
+def board_action_done(request, pk: int):
+    action = get_object_or_404(BoardAction.objects.select_related("raised_at"), pk=pk)
+    board_action_complete(action=action)
+    messages.success(request, "The action has been marked as done.")
+    # Back to the meeting whose page the button was on, which may be a later one.
+    meeting_id = request.POST.get("meeting", "")
+    shown_at = Meeting.objects.filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
+    return redirect(shown_at or action.raised_at)

@@ -48,3 +48,4 @@ class Computation(models.TextChoices):
         "contributing_organisations",
         "Organisations that submitted figures in the period",
     )
+    BOARD_MEETINGS = "board_meetings", "Meetings of the Corporate Parenting Board held in the period"

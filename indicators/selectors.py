@@ -7,7 +7,7 @@ the indicators asked about and grouped in memory.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -179,26 +179,46 @@ def indicator_statuses(
     return statuses
 
 
+# What the portal can count itself: for each computation, a function giving the
+# records to count since a date, as (date, key) pairs; a period's figure is the
+# number of distinct keys dated within it. Other apps register theirs.
+COUNTERS: dict[str, Callable[[datetime.date], Iterable[tuple[datetime.date, object]]]] = {}
+
+
+def register_counter(computation: str):
+    def register(function):
+        COUNTERS[computation] = function
+        return function
+
+    return register
+
+
+@register_counter(Computation.CONTRIBUTING_ORGANISATIONS)
+def contributing_organisations(since: datetime.date):
+    return (
+        Figure.objects.filter(
+            status__in=CONTRIBUTING_STATUSES, period_end__gte=since, indicator__owner__isnull=False
+        )
+        .values_list("period_end", "indicator__owner_id")
+        .distinct()
+    )
+
+
 def computed_values(
     indicators: list[PerformanceIndicator], *, since: datetime.date, today: datetime.date
 ) -> dict[int, dict[datetime.date, Decimal]]:
     """Figures the portal counts from its own records, for periods that have ended."""
-    if not indicators:
-        return {}
-    contributions = list(
-        Figure.objects.filter(
-            status__in=CONTRIBUTING_STATUSES, period_end__gte=since, indicator__owner__isnull=False
-        )
-        .values_list("indicator__owner_id", "period_end")
-        .distinct()
-    )
+    records = {}
     values = {}
     for indicator in indicators:
-        if indicator.computation != Computation.CONTRIBUTING_ORGANISATIONS:
+        counter = COUNTERS.get(indicator.computation)
+        if counter is None:
             continue
+        if indicator.computation not in records:
+            records[indicator.computation] = list(counter(since))  # one query per kind of count
         by_period = defaultdict(set)
-        for owner_id, period_end in contributions:
-            by_period[Period.containing(indicator.frequency, period_end).start].add(owner_id)
+        for date, key in records[indicator.computation]:
+            by_period[Period.containing(indicator.frequency, date).start].add(key)
         values[indicator.pk] = {
             period.start: Decimal(len(by_period.get(period.start, ())))
             for period in recent_periods(indicator.frequency, today, PERIOD_COUNTS[indicator.frequency] + 1)

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from board.models import BoardSeat, CompileRun, EvaluationReport, Meeting
+from board.models import BoardAction, BoardSeat, CompileRun, EvaluationReport, Meeting
 from board.reports import latest_ended_half_year, report_compile
 from indicators.models import Figure, Frequency, PerformanceIndicator, Polarity, Target, Unit
 from indicators.periods import Period
@@ -135,6 +135,15 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
     venue = "Guildhall, Portsmouth"
     status = Meeting.Status.HELD
+
+
+class BoardActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardAction
+
+    text = factory.Sequence(lambda n: f"Board action {n}")
+    owner = "Head of children's social care"
+    raised_at = factory.SubFactory(MeetingFactory)
 
 
 def compiled_report(strategy, *, status=EvaluationReport.Status.DRAFT) -> EvaluationReport:

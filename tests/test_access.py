@@ -55,6 +55,22 @@ EXPECTED = {
     "board:report_commentary": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_pdf": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
+    "board:meeting_new": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:meeting_edit": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:meeting_attendance": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:meeting_minutes": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:meeting_minutes_approve": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:meeting_record_add": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:action_done": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:run": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "board_member": 403, "councillor": 403},
     # POST only; the journeys are in test_reports.
     "board:report_compile": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
@@ -125,8 +141,16 @@ def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
     if name.startswith("board:") and name != "board:overview":
         report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
+        meeting = factories.MeetingFactory()
         return {
-            "board:meeting": {"pk": factories.MeetingFactory().pk},
+            "board:meeting": {"pk": meeting.pk},
+            "board:meeting_new": {},
+            "board:meeting_edit": {"pk": meeting.pk},
+            "board:meeting_attendance": {"pk": meeting.pk},
+            "board:meeting_minutes": {"pk": meeting.pk},
+            "board:meeting_minutes_approve": {"pk": meeting.pk},
+            "board:meeting_record_add": {"pk": meeting.pk, "kind": "decision"},
+            "board:action_done": {"pk": factories.BoardActionFactory(raised_at=meeting).pk},
             "board:run": {"pk": report.compile_run.pk},
             "board:report_step": {"pk": report.pk, "step": "approve"},
             "board:report_compile": {},

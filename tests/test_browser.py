@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from indicators.models import Figure, PerformanceIndicator
 
+from . import factories
 from .factories import PASSWORD, last_ended_period
 
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -184,6 +185,18 @@ def test_every_officer_page_passes_the_accessibility_scan(
         reverse("indicators:catalogue"),
         reverse("indicators:catalogue_adopt", kwargs={"code": CatalogueEntry.objects.first().code}),
         reverse("board:overview"),
+        reverse("board:reports"),
+        reverse("board:meeting_new"),
+    ]
+    meeting = factories.MeetingFactory()
+    report = factories.compiled_report(demo_strategy.strategy)
+    pages += [
+        meeting.get_absolute_url(),
+        report.get_absolute_url(),
+        reverse("board:report_commentary", kwargs={"pk": report.pk}),
+        reverse("board:run", kwargs={"pk": report.compile_run.pk}),
+        reverse("board:meeting_attendance", kwargs={"pk": meeting.pk}),
+        reverse("board:meeting_minutes", kwargs={"pk": meeting.pk}),
     ]
     page = browser_page
     sign_in_by_keyboard(page, live_server, officer.username)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from board.demo import board_demo_load
 from board.models import BoardSeat
 from indicators.catalogue import catalogue_load
 from indicators.demo import demo_figures_load
@@ -76,6 +77,7 @@ class Command(BaseCommand):
                 officer=User.objects.get(username="officer"),
                 entered_by={contributor.organisation_id: contributor},
             )
+            board_demo_load(strategy=loaded.strategy)
         self.stdout.write(self.style.SUCCESS(f"Loaded {loaded.strategy} and the demo accounts."))
         if figures:
             self.stdout.write(f"Added {figures} demo figures with targets, marked as demo data.")
