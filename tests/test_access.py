@@ -4,6 +4,8 @@ The table below is the portal's access policy. A page added without a rule here
 fails ``test_every_page_has_an_access_rule``.
 """
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -198,6 +200,9 @@ def check_answer(response, expected, url):
         ]
     else:
         assert response.status_code == expected, f"{url} gave {response.status_code}, expected {expected}"
+        if expected == 200 and response["Content-Type"].startswith("text/html"):
+            title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+            assert "<" not in title and title.strip(), f"{url} has a broken title: {title!r}"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
