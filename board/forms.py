@@ -143,3 +143,39 @@ class BoardActionForm(GovukFormMixin, forms.ModelForm):
         if name == "due_date":
             return Field(name, legend_size=Size.SMALL)
         return Field.text(name, field_width=Fluid.TWO_THIRDS)
+
+
+ALLOWED_PAPER_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+class AgendaItemForm(GovukFormMixin, forms.Form):
+    submit_label = "Add to the agenda"
+
+    title = forms.CharField(
+        max_length=300, label="Agenda item", error_messages={"required": "Enter the agenda item"}
+    )
+    document = forms.FileField(
+        label="Paper (optional)",
+        required=False,
+        help_text="A PDF, Word (.docx) or OpenDocument (.odt) file, up to 10 MB. Papers hold aggregate "
+        "figures only: never upload a document about an individual child.",
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if not document:
+            return document
+        suffix = "." + document.name.rsplit(".", 1)[-1].lower() if "." in document.name else ""
+        if suffix not in ALLOWED_PAPER_TYPES:
+            raise forms.ValidationError("The paper must be a PDF, Word (.docx) or OpenDocument (.odt) file")
+        if document.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The paper must be smaller than 10 MB")
+        head = document.read(5)
+        document.seek(0)
+        if suffix == ".pdf" and head != b"%PDF-" or suffix != ".pdf" and not head.startswith(b"PK"):
+            raise forms.ValidationError("The file's contents do not match its type: upload the paper again")
+        return document

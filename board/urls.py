@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/approve/", views.meeting_minutes_approve, name="meeting_minutes_approve"),
     path("meetings/<int:pk>/add/<str:kind>/", views.meeting_record_add, name="meeting_record_add"),
     path("actions/<int:pk>/done/", views.board_action_done, name="action_done"),
+    path("papers/<int:pk>/", views.agenda_paper, name="paper"),
     path("reports/", views.reports, name="reports"),
     path("reports/compile/", views.report_compile_request, name="report_compile"),
     path("reports/runs/<int:pk>/", views.run_status, name="run"),

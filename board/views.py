@@ -4,7 +4,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from objectives.views import current_strategy_or_404
 from portal.forms import posted_data
 
 from .forms import (
+    AgendaItemForm,
     AttendanceForm,
     BoardActionForm,
     CommentaryForm,
@@ -22,7 +23,7 @@ from .forms import (
     MinutesForm,
     PublishForm,
 )
-from .models import BoardAction, BoardSeat, CompileRun, Decision, EvaluationReport, Meeting
+from .models import AgendaItem, BoardAction, BoardSeat, CompileRun, Decision, EvaluationReport, Meeting
 from .reports import (
     data_fingerprint,
     half_year,
@@ -248,6 +249,7 @@ def meeting_detail(request, pk: int):
         or (manage and meeting.minutes),
         "later_meetings": Meeting.objects.filter(date__gt=meeting.date).order_by("date") if manage else [],
         "decision_form": DecisionForm() if manage else None,
+        "item_form": AgendaItemForm() if manage else None,
         "action_form": BoardActionForm() if manage else None,
     }
     return render(request, "board/meeting.html", context)
@@ -319,7 +321,12 @@ def meeting_minutes_approve(request, pk: int):
 def meeting_record_add(request, pk: int, kind: str):
     """Add a decision or an action-log entry to a meeting."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    if kind == "decision":
+    if kind == "item":
+        form = AgendaItemForm(request.POST, request.FILES)
+        if form.is_valid():
+            position = meeting.agenda_items.count() + 1
+            AgendaItem.objects.create(meeting=meeting, position=position, **form.cleaned_data)
+    elif kind == "decision":
         form = DecisionForm(request.POST)
         if form.is_valid():
             Decision.objects.create(meeting=meeting, text=form.cleaned_data["text"])
@@ -334,10 +341,30 @@ def meeting_record_add(request, pk: int, kind: str):
         return render(
             request,
             "board/meeting_part_form.html",
-            {"form": form, "meeting": meeting, "heading": f"Add a{'n' if kind == 'action' else ''} {kind}"},
+            {
+                "form": form,
+                "meeting": meeting,
+                "heading": {
+                    "item": "Add an agenda item",
+                    "decision": "Add a decision",
+                    "action": "Add an action",
+                }[kind],
+            },
         )
     messages.success(request, f"The {kind} has been added.")
     return redirect(meeting)
+
+
+@permission_required("board.view_meeting", raise_exception=True)
+def agenda_paper(request, pk: int):
+    """A meeting paper, always as a download so a browser never runs it as a page."""
+    item = get_object_or_404(AgendaItem.objects.exclude(document=""), pk=pk)
+    response = FileResponse(
+        item.document.open("rb"), as_attachment=True, filename=item.document.name.rsplit("/", 1)[-1]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_POST

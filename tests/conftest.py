@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 
 import pytest
 from django.conf import settings as django_settings
@@ -14,6 +15,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_configure(config):
+    # Uploaded papers go to a throwaway folder, not the project's media folder.
+    django_settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
     # The test servers speak plain HTTP and serve static files from the finders.
     django_settings.SECURE_SSL_REDIRECT = False
     django_settings.STORAGES = {

@@ -2,8 +2,9 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from board.models import BoardAction, BoardSeat, CompileRun, EvaluationReport, Meeting
+from board.models import AgendaItem, BoardAction, BoardSeat, CompileRun, EvaluationReport, Meeting
 from board.reports import latest_ended_half_year, report_compile
 from indicators.models import Figure, Frequency, PerformanceIndicator, Polarity, Target, Unit
 from indicators.periods import Period
@@ -144,6 +145,13 @@ class BoardActionFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Board action {n}")
     owner = "Head of children's social care"
     raised_at = factory.SubFactory(MeetingFactory)
+
+
+def paper_for(meeting: Meeting) -> AgendaItem:
+    document = SimpleUploadedFile("performance.pdf", b"%PDF-1.4 a paper for the Board", "application/pdf")
+    return AgendaItem.objects.create(
+        meeting=meeting, position=1, title="Performance report", document=document
+    )
 
 
 def compiled_report(strategy, *, status=EvaluationReport.Status.DRAFT) -> EvaluationReport:

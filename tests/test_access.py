@@ -73,6 +73,7 @@ EXPECTED = {
     "board:meeting_minutes_approve": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:meeting_record_add": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:action_done": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:paper": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
     "board:run": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "board_member": 403, "councillor": 403},
     # POST only; the journeys are in test_reports.
     "board:report_compile": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
@@ -153,6 +154,7 @@ def url_kwargs(name, demo_strategy, figure):
             "board:meeting_minutes_approve": {"pk": meeting.pk},
             "board:meeting_record_add": {"pk": meeting.pk, "kind": "decision"},
             "board:action_done": {"pk": factories.BoardActionFactory(raised_at=meeting).pk},
+            "board:paper": {"pk": factories.paper_for(meeting).pk},
             "board:run": {"pk": report.compile_run.pk},
             "board:report_step": {"pk": report.pk, "step": "approve"},
             "board:report_compile": {},

@@ -125,3 +125,21 @@ def test_the_report_downloads_as_a_pdf_naming_the_four_objectives(
         assert f"Objective {objective.number}:" in text
     draft = factories.compiled_report(demo_strategy.strategy)
     assert client.get(reverse("board:report_pdf", kwargs={"pk": draft.pk})).status_code == 404
+
+
+def test_the_officer_adds_an_agenda_item_with_a_paper(client, officer, board_member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    meeting = factories.MeetingFactory()
+    client.force_login(officer)
+    url = reverse("board:meeting_record_add", kwargs={"pk": meeting.pk, "kind": "item"})
+    script = SimpleUploadedFile("paper.pdf", b"<script>alert(1)</script>", "application/pdf")
+    refused = client.post(url, {"title": "Performance", "document": script})
+    assert "do not match its type" in refused.content.decode()
+    paper = SimpleUploadedFile("paper.pdf", b"%PDF-1.4 performance figures", "application/pdf")
+    client.post(url, {"title": "Performance", "document": paper})
+    item = meeting.agenda_items.get()
+    client.force_login(board_member)
+    response = client.get(reverse("board:paper", kwargs={"pk": item.pk}))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
