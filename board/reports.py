@@ -222,6 +222,7 @@ def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
                     "rows": [
                         {
                             "period": row.period.label,
+                            "code": row.period.code,
                             "value": _number(row.verified_value),
                             "numerator": _number(row.figure.numerator if row.figure else None),
                             "denominator": _number(row.figure.denominator if row.figure else None),

@@ -62,45 +62,52 @@ def _path(points: list[ChartPoint]) -> str:
 
 def indicator_chart(indicator, rows, today) -> Chart | None:
     """A chart of the periods that have ended; rows come newest first, as the selectors give them."""
+    series = [
+        (row.period.code, row.shown.value, row.target)
+        for row in reversed(rows)
+        if row.period.has_ended(today)
+    ]
+    return series_chart(
+        indicator=indicator, series=series, table_note="The table below gives the same figures."
+    )
+
+
+def series_chart(*, indicator, series: list[tuple[str, Decimal | None, Decimal | None]], table_note: str):
+    """A line chart of (period label, figure, target) points, oldest first, or None with nothing to draw.
+
+    ``indicator`` may be any object with the indicator's unit, title and format_value.
+    """
     if indicator.unit == "yes_no":
         return None
-    rows = [row for row in reversed(rows) if row.period.has_ended(today)]
-    plotted = [(row, row.shown) for row in rows]
-    values = [shown.value for _, shown in plotted if shown.value is not None]
-    values += [row.target for row, _ in plotted if row.target is not None]
+    values = [value for _, value, _ in series if value is not None]
+    values += [target for _, _, target in series if target is not None]
     if not values:
         return None
     step_size = nice_step(max(values) / 4 if max(values) else Decimal(1))
     top = step_size * 4
     if indicator.unit == "percentage":
         top, step_size = Decimal(100), Decimal(25)
-    step = (WIDTH - LEFT - RIGHT) / max(len(rows) - 1, 1)
+    step = (WIDTH - LEFT - RIGHT) / max(len(series) - 1, 1)
 
     def y_of(value: Decimal) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(value / top))
 
     figure_points, target_points, x_labels = [], [], []
-    label_every = max(1, -(-len(rows) // 8))
-    for index, (row, shown) in enumerate(plotted):
+    label_every = max(1, -(-len(series) // 8))
+    for index, (label, value, target) in enumerate(series):
         x = LEFT + step * index
-        if (len(rows) - 1 - index) % label_every == 0:
-            x_labels.append(ChartPoint(x, HEIGHT - BOTTOM + 18, row.period.code, ""))
-        if shown.value is not None:
-            figure_points.append(
-                ChartPoint(x, y_of(shown.value), row.period.code, indicator.format_value(shown.value))
-            )
-        if row.target is not None:
-            target_points.append(
-                ChartPoint(x, y_of(row.target), row.period.code, indicator.format_value(row.target))
-            )
-    tick_values = [step_size * i for i in range(5)]
-    ticks = [(y_of(value), indicator.format_value(value)) for value in tick_values]
+        if (len(series) - 1 - index) % label_every == 0:
+            x_labels.append(ChartPoint(x, HEIGHT - BOTTOM + 18, label, ""))
+        if value is not None:
+            figure_points.append(ChartPoint(x, y_of(value), label, indicator.format_value(value)))
+        if target is not None:
+            target_points.append(ChartPoint(x, y_of(target), label, indicator.format_value(target)))
+    ticks = [(y_of(step_size * i), indicator.format_value(step_size * i)) for i in range(5)]
     described = ", ".join(f"{point.label}: {point.value_text}" for point in figure_points) or "no figures yet"
     return Chart(
         title=f"{indicator.title} by period",
         description=(
-            f"Line chart of the figures ({described}), with the target shown as a dashed line. "
-            "The table below gives the same figures."
+            f"Line chart of the figures ({described}), with the target shown as a dashed line. {table_note}"
         ),
         figure_points=figure_points,
         target_points=target_points,

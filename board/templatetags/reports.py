@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from indicators.charts import series_chart
 from indicators.models import PerformanceIndicator
 from indicators.suppression import shown_figure
 from portal.templatetags.govuk import RAG_COLOURS
@@ -42,3 +43,15 @@ def snapshot_value(entry: dict, value) -> str:
 @register.filter
 def rag_class(rag: str) -> str:
     return RAG_COLOURS.get(rag, "govuk-tag--grey")
+
+
+@register.simple_tag
+def snapshot_chart(entry: dict, exact: bool):
+    """The PI-page chart, drawn from a report's frozen figures."""
+    indicator = PerformanceIndicator(unit=entry["unit"], title=entry["title"])
+    series = []
+    for row in entry["rows"]:
+        shown = snapshot_figure(entry, row, exact)
+        value = None if shown in ("c", "–") else _decimal(row.get("value"))
+        series.append((row.get("code") or row["period"], value, _decimal(row.get("target"))))
+    return series_chart(indicator=indicator, series=series, table_note="The table gives the same figures.")
