@@ -215,3 +215,35 @@ def test_a_worker_killed_mid_compile_leaves_exactly_one_report(officer, demo_str
     run.refresh_from_db()
     assert run.attempts == 2
     assert EvaluationReport.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_the_same_moment_make_one_run(officer, demo_strategy):
+    import threading
+
+    from django.db import connections
+
+    require_service(
+        connection.vendor == "postgresql", "PostgreSQL (concurrent requests need real transactions)"
+    )
+    celery_app.conf.task_always_eager = False  # queue only: this test is about the request, not the job
+    barrier = threading.Barrier(2)
+    runs, errors = [], []
+
+    def ask():
+        try:
+            barrier.wait()
+            runs.append(report_request(strategy=demo_strategy.strategy, period=latest_ended_half_year()).pk)
+        except Exception as error:  # noqa: BLE001  reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(runs)) == 1
+    assert CompileRun.objects.count() == 1
