@@ -1,6 +1,8 @@
 """Journeys in a real browser: Debian's Chromium driven by Playwright."""
 
+import datetime
 import os
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -214,3 +216,49 @@ def test_every_officer_page_passes_the_accessibility_scan(
             page.goto(f"{live_server.url}{path}")
             overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
             assert not overflow, f"{path} scrolls sideways at {width}px"
+
+
+@pytest.mark.browser
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_the_report_journey_from_compiling_to_the_board_reading_it(
+    live_server, demo_strategy, officer, board_member, redis_url, browser_page
+):
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app as celery_app
+
+    meeting = factories.MeetingFactory(
+        date=datetime.date.today() + datetime.timedelta(days=14), status="scheduled"
+    )
+    page = browser_page
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        sign_in_by_keyboard(page, live_server, officer.username)
+        page.goto(f"{live_server.url}{reverse('board:reports')}")
+        page.get_by_role("button", name="Compile the report for").click()
+        for _ in range(60):
+            if page.get_by_role("link", name="Read version 1 of the report").count():
+                break
+            page.wait_for_timeout(500)
+            page.get_by_role("link", name="Refresh this page").click()
+        page.get_by_role("link", name="Read version 1 of the report").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Write the commentary").click()
+    page.get_by_label("Executive summary").fill("Most indicators are on or near target.")
+    page.get_by_role("button", name="Save commentary").click()
+    page.get_by_role("button", name="Submit for approval").click()
+    page.get_by_role("button", name="Approve").click()
+    page.get_by_label("Add it to the papers for a meeting").select_option(label=str(meeting))
+    page.get_by_role("button", name="Publish to the Board").click()
+    assert page.get_by_text("The report is now published.").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in_by_keyboard(page, live_server, board_member.username)
+    page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
+    page.get_by_role("link", name="Evaluation of the strategy").click()
+    assert page.get_by_text("Most indicators are on or near target.").is_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="the report (PDF)").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
