@@ -5,10 +5,51 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from objectives.services import LoadedStrategy, StrategyFileError, choice_value, required, sync_by_position
+from objectives.services import (
+    LoadedStrategy,
+    StrategyFileError,
+    check_keys,
+    choice_value,
+    delete_unless_in_use,
+    required,
+    sync_by_position,
+)
 
 from .choices import Computation
 from .models import CatalogueEntry, Frequency, PerformanceIndicator, Polarity, Unit
+
+INDICATOR_KEYS = {
+    "title",
+    "definition",
+    "unit",
+    "polarity",
+    "frequency",
+    "owner",
+    "data_source",
+    "measures_actions",
+    "counts_children",
+    "amber_tolerance",
+    "computation",
+}
+
+
+def make_room_for_file_positions(objective, count: int) -> None:
+    """Move adopted national measures out of the positions the file's own indicators take.
+
+    Adopted indicators follow the file's; when a file gains an indicator, the
+    adopted one at that position moves to the end instead of being overwritten.
+    """
+    adopted = list(
+        PerformanceIndicator.objects.filter(
+            objective=objective, catalogue_entry__isnull=False, position__lte=count
+        )
+    )
+    last = PerformanceIndicator.objects.filter(objective=objective).order_by("-position").first()
+    next_position = max(count, last.position if last else 0) + 1
+    for indicator in adopted:
+        indicator.position = next_position
+        indicator.save(update_fields=["position"])
+        next_position += 1
 
 
 def decimal_value(value, where: str) -> Decimal | None:
@@ -27,8 +68,10 @@ def indicators_load(*, loaded: LoadedStrategy, objectives_data: list[dict]) -> l
         number = objective_data["number"]
         objective = loaded.objectives[number]
         items = objective_data.get("indicators", [])
+        make_room_for_file_positions(objective, len(items))
         for position, item in enumerate(items, start=1):
             where = f"Objective {number}, indicator {position}"
+            check_keys(item, INDICATOR_KEYS, where)
             owner_key = item.get("owner")
             if owner_key and owner_key not in loaded.organisations:
                 raise StrategyFileError(f"{where} has an unknown owner '{owner_key}'")
@@ -62,9 +105,12 @@ def indicators_load(*, loaded: LoadedStrategy, objectives_data: list[dict]) -> l
             indicator.actions.set(measured)
             indicators.append(indicator)
         # Indicators adopted from the national catalogue are not in the file; keep them.
-        PerformanceIndicator.objects.filter(
-            objective=objective, position__gt=len(items), catalogue_entry__isnull=True
-        ).delete()
+        delete_unless_in_use(
+            PerformanceIndicator.objects.filter(
+                objective=objective, position__gt=len(items), catalogue_entry__isnull=True
+            ),
+            f"Objective {number}",
+        )
     return indicators
 
 

@@ -61,14 +61,74 @@ def save_validated(instance):
     return instance
 
 
-def sync_by_position(model, parent_filter: dict, position: int, defaults: dict):
-    """Create or update the item at this position, so loading twice duplicates nothing."""
+def sync_by_position(
+    model, parent_filter: dict, position: int, defaults: dict, *, create_only: dict | None = None
+):
+    """Create or update the item at this position, so loading twice duplicates nothing.
+
+    ``create_only`` values are set on a new item only: they are the portal's to
+    keep after that (an action's status, for example, moves on with progress updates).
+    """
     instance = model.objects.filter(**parent_filter, position=position).first()
     if instance is None:
-        instance = model(**parent_filter, position=position)
+        instance = model(**parent_filter, position=position, **(create_only or {}))
     for name, value in defaults.items():
         setattr(instance, name, value)
     return save_validated(instance)
+
+
+def check_keys(data: dict, allowed: set[str], where: str) -> None:
+    """A misspelt key would otherwise be ignored without a word."""
+    if not isinstance(data, dict):
+        raise StrategyFileError(f"{where} is not a set of named values")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise StrategyFileError(f"{where} has keys the portal does not know: {', '.join(unknown)}")
+
+
+def delete_unless_in_use(queryset, where: str) -> None:
+    """Remove items the file no longer has, but never ones that figures or updates hang on."""
+    for instance in queryset:
+        if getattr(instance, "figures", None) is not None and instance.figures.exists():
+            raise StrategyFileError(
+                f"{where}: '{instance}' has figures, so it cannot be removed by loading a file. "
+                "Keep it in the file"
+            )
+        if getattr(instance, "updates", None) is not None and instance.updates.exists():
+            raise StrategyFileError(
+                f"{where}: '{instance}' has progress updates, so it cannot be removed by loading a file. "
+                "Keep it in the file"
+            )
+        instance.delete()
+
+
+FILE_KEYS = {
+    "strategy",
+    "every_child_matters_outcomes",
+    "outcomes",
+    "key_documents",
+    "corporate_parent_duties",
+    "organisations",
+    "objectives",
+    "board",
+}
+STRATEGY_KEYS = {
+    "slug",
+    "title",
+    "council",
+    "period_start",
+    "period_end",
+    "publication_date",
+    "supported_by",
+    "overall_aim",
+    "outcomes_introduction",
+    "values_and_principles",
+    "key_documents_summary",
+    "sections",
+}
+OBJECTIVE_KEYS = {"number", "title", "statement", "links_to", "measured_by", "actions", "indicators"}
+ACTION_KEYS = {"text", "lead", "status", "due_date"}
+ORGANISATION_KEYS = {"key", "name", "kind", "demo"}
 
 
 @dataclass
@@ -83,6 +143,7 @@ def organisations_load(*, items: list[dict]) -> dict[str, Organisation]:
     organisations = {}
     for index, item in enumerate(items, start=1):
         where = f"Organisation {index}"
+        check_keys(item, ORGANISATION_KEYS, where)
         key = required(item, "key", where)
         organisation = Organisation.objects.filter(key=key).first() or Organisation(key=key)
         organisation.name = required(item, "name", where)
@@ -97,7 +158,9 @@ def strategy_load(*, data: dict) -> LoadedStrategy:
     Items are matched by their position, so loading the same file twice changes
     nothing, and items the file no longer has are removed.
     """
+    check_keys(data, FILE_KEYS, "The file")
     strategy_data = required(data, "strategy", "The file")
+    check_keys(strategy_data, STRATEGY_KEYS, "The strategy")
     slug = required(strategy_data, "slug", "The strategy")
     strategy = Strategy.objects.filter(slug=slug).first() or Strategy(slug=slug)
     for name in ("title", "council", "period_start", "period_end", "overall_aim"):
@@ -169,6 +232,7 @@ def strategy_load(*, data: dict) -> LoadedStrategy:
     for item in objectives_data:
         number = required(item, "number", "An objective")
         where = f"Objective {number}"
+        check_keys(item, OBJECTIVE_KEYS, where)
         objective = Objective.objects.filter(strategy=strategy, number=number).first() or Objective(
             strategy=strategy, number=number
         )
@@ -187,6 +251,7 @@ def strategy_load(*, data: dict) -> LoadedStrategy:
             lead_key = action_data.get("lead")
             if lead_key and lead_key not in loaded.organisations:
                 raise StrategyFileError(f"{action_where} has an unknown lead '{lead_key}'")
+            check_keys(action_data, ACTION_KEYS, action_where)
             loaded.actions[(number, position)] = sync_by_position(
                 Action,
                 {"objective": objective},
@@ -194,16 +259,27 @@ def strategy_load(*, data: dict) -> LoadedStrategy:
                 {
                     "text": required(action_data, "text", action_where),
                     "lead": loaded.organisations.get(lead_key) if lead_key else None,
-                    "status": choice_value(
-                        action_data.get("status", Action.Status.NOT_STARTED), Action.Status, action_where
-                    ),
                     "due_date": date_value(action_data.get("due_date"), action_where),
                 },
+                create_only={
+                    "status": choice_value(
+                        action_data.get("status", Action.Status.NOT_STARTED), Action.Status, action_where
+                    )
+                },
             )
-        Action.objects.filter(objective=objective, position__gt=len(actions)).delete()
+        delete_unless_in_use(Action.objects.filter(objective=objective, position__gt=len(actions)), where)
 
     numbers = [item["number"] for item in objectives_data]
-    Objective.objects.filter(strategy=strategy).exclude(number__in=numbers).delete()
+    for removed in Objective.objects.filter(strategy=strategy).exclude(number__in=numbers):
+        if (
+            removed.indicators.filter(figures__isnull=False).exists()
+            or removed.actions.filter(updates__isnull=False).exists()
+        ):
+            raise StrategyFileError(
+                f"Objective {removed.number} has figures or progress updates, so it cannot be removed by "
+                "loading a file. Keep it in the file"
+            )
+        removed.delete()
     for item in objectives_data:
         try:
             links = [loaded.objectives[number] for number in item.get("links_to", [])]

@@ -250,3 +250,50 @@ def test_the_demo_adopts_national_measures_under_objective_one(demo):
     assert adopted.count() == 3
     assert set(adopted.values_list("objective__number", flat=True)) == {1}
     assert all(indicator.figures.exists() for indicator in adopted)
+
+
+def test_reloading_keeps_progress_and_moves_adopted_measures_aside(demo, tmp_path):
+    from objectives.models import ActionUpdate
+
+    officer = User.objects.get(username="officer")
+    action = Action.objects.get(objective__number=1, position=4)
+    from objectives.services import action_progress_record
+
+    action_progress_record(action=action, user=officer, status="complete", note="Done (test)")
+    adopted = PerformanceIndicator.objects.get(objective__number=1, position=3)
+    figures = adopted.figures.count()
+    data = json.loads(DEMO_STRATEGY_FILE.read_text(encoding="utf-8"))
+    data["objectives"][0]["indicators"].append(
+        {"title": "Number of carers recruited.", "unit": "count", "polarity": "higher", "frequency": "annual"}
+    )
+    grown = tmp_path / "grown.json"
+    grown.write_text(json.dumps(data), encoding="utf-8")
+    call_command("load_strategy", grown)
+    action.refresh_from_db()
+    assert action.status == Action.Status.COMPLETE and ActionUpdate.objects.count() == 1
+    adopted.refresh_from_db()
+    assert adopted.position > 3 and adopted.figures.count() == figures
+    assert adopted.catalogue_entry is not None
+    assert (
+        PerformanceIndicator.objects.get(objective__number=1, position=3).title
+        == "Number of carers recruited."
+    )
+
+
+def test_a_reload_that_would_delete_figures_is_refused(demo, tmp_path):
+    data = json.loads(DEMO_STRATEGY_FILE.read_text(encoding="utf-8"))
+    data["objectives"][1]["indicators"] = data["objectives"][1]["indicators"][:2]
+    shrunk = tmp_path / "shrunk.json"
+    shrunk.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="has figures, so it cannot be removed"):
+        call_command("load_strategy", shrunk)
+    assert PerformanceIndicator.objects.filter(objective__number=2, catalogue_entry__isnull=True).count() == 4
+
+
+def test_a_misspelt_key_is_refused(db, tmp_path):
+    data = json.loads(DEMO_STRATEGY_FILE.read_text(encoding="utf-8"))
+    data["objectives"][0]["indicators"][0]["measure_actions"] = [1]
+    misspelt = tmp_path / "misspelt.json"
+    misspelt.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="keys the portal does not know: measure_actions"):
+        call_command("load_strategy", misspelt)

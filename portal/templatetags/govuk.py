@@ -38,10 +38,13 @@ def govuk_text(text: str):
                 )
             )
         elif all(NUMBERED.match(line) for line in lines):
+            # A list can continue after a paragraph ("1. ...", "OR", "2. ..."), so keep its numbers.
             items = ((NUMBERED.sub("", line),) for line in lines)
+            start = int(NUMBERED.match(lines[0]).group(0).rstrip(". "))
             html.append(
                 format_html(
-                    '<ol class="govuk-list govuk-list--number">{}</ol>',
+                    '<ol class="govuk-list govuk-list--number" start="{}">{}</ol>',
+                    start,
                     format_html_join("", "<li>{}</li>", items),
                 )
             )
