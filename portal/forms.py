@@ -46,9 +46,18 @@ class GovukFormMixin:
         return Field(name)
 
 
+NEW_PASSWORD_HELP = "Use at least 12 characters. A few unrelated words together make a strong password."
+PASSWORD_MISMATCH = "The passwords do not match: enter the same new password twice"
+
+
 class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
     submit_label = "Sign in"
     autocomplete = {"username": "username", "password": "current-password"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
@@ -58,6 +67,17 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
 
 class ChangePasswordForm(GovukFormMixin, auth_forms.PasswordChangeForm):
     submit_label = "Change password"
+    error_messages = {
+        "password_incorrect": "Your current password is not right: enter it again",
+        "password_mismatch": PASSWORD_MISMATCH,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        set_new_password_fields(self)
+
     autocomplete = {
         "old_password": "current-password",
         "new_password1": "new-password",
@@ -71,6 +91,14 @@ class ResetPasswordForm(GovukFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send reset link"
     autocomplete = {"email": "email"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages = {
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        }
+
     def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
         domain = domain_override or (request.get_host() if request else "localhost")
         for user in self.get_users(self.cleaned_data["email"]):
@@ -83,4 +111,18 @@ class ResetPasswordForm(GovukFormMixin, auth_forms.PasswordResetForm):
 
 class SetNewPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     submit_label = "Set password"
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_new_password_fields(self)
+
     autocomplete = {"new_password1": "new-password", "new_password2": "new-password"}
+
+
+def set_new_password_fields(form) -> None:
+    form.fields["new_password1"].label = "New password"
+    form.fields["new_password1"].help_text = NEW_PASSWORD_HELP
+    form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+    form.fields["new_password2"].label = "Confirm new password"
+    form.fields["new_password2"].error_messages["required"] = "Enter the new password again"

@@ -111,3 +111,21 @@ def wait_for(condition, timeout=20.0):
             return
         time.sleep(0.1)
     raise AssertionError("The worker did not finish in time")
+
+
+def test_form_errors_say_what_to_do(client, officer):
+    page = client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
+    assert "Enter your username" in page and "Enter your password" in page
+    page = client.post(reverse("password_reset"), {"email": "not-an-address"}).content.decode()
+    assert "Enter an email address in the correct format" in page
+    client.force_login(officer)
+    page = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "seven blue herons fly",
+            "new_password2": "seven blue herons",
+        },
+    ).content.decode()
+    assert "Your current password is not right" in page
+    assert "Confirm new password" in page
