@@ -1,5 +1,4 @@
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from .roles import GROUP_NAMES, Role
@@ -19,11 +18,6 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
-
-    def clean(self):
-        super().clean()
-        if self.pk and self.has_role(Role.CONTRIBUTOR) and self.organisation_id is None:
-            raise ValidationError({"organisation": "Choose the organisation this contributor works for"})
 
     @property
     def display_name(self) -> str:

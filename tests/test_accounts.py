@@ -129,3 +129,29 @@ def test_form_errors_say_what_to_do(client, officer):
     ).content.decode()
     assert "Your current password is not right" in page
     assert "Confirm new password" in page
+
+
+def test_the_admin_refuses_a_contributor_without_an_organisation(client, superuser, officer):
+    from portal.roles import Role, group_for
+
+    client.force_login(superuser)
+    url = reverse("admin:portal_user_change", args=[officer.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "username": officer.username,
+        "first_name": "",
+        "last_name": "",
+        "email": officer.email,
+        "is_active": "on",
+        "groups": [group_for(Role.CONTRIBUTOR).pk],
+        "organisation": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+        "last_login_0": "",
+        "last_login_1": "",
+    }
+    response = client.post(url, data)
+    assert "Choose the organisation this contributor works for" in response.content.decode()
+    officer.refresh_from_db()
+    assert not officer.groups.filter(name="Contributors").exists()

@@ -40,7 +40,15 @@ def browser_page(chromium_path):
             ],
         )
         page = browser.new_page()
+        blocked = []
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         yield page
+        assert not blocked, f"The Content Security Policy blocked something: {blocked}"
         browser.close()
         # Database work the test did while Playwright ran used a connection of its own.
         connections.close_all()

@@ -162,3 +162,10 @@ def test_page_queries_do_not_grow_with_the_strategy(client, officer, url_name):
         return len(context.captured_queries)
 
     assert queries_for_objectives(2) == queries_for_objectives(8)
+
+
+def test_every_page_sends_a_strict_content_security_policy(client, officer, demo_strategy):
+    client.force_login(officer)
+    policy = client.get(reverse("objectives:overview"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
