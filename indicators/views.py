@@ -89,7 +89,10 @@ def indicator_list(request):
 
 @permission_required("indicators.view_performanceindicator", raise_exception=True)
 def detail(request, pk: int):
-    indicator = get_object_or_404(PerformanceIndicator.objects.with_details(), pk=pk)
+    strategy = current_strategy_or_404()
+    indicator = get_object_or_404(
+        PerformanceIndicator.objects.with_details(), pk=pk, objective__strategy=strategy
+    )
     today = timezone.localdate()
     [status] = indicator_statuses([indicator], user=request.user, today=today)
     exact = sees_exact_figures(request.user, indicator)

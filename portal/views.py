@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
-from indicators.models import PerformanceIndicator
-from objectives.models import Action, Objective, Strategy
+from objectives.models import Objective, Strategy
+from objectives.selectors import officer_attention, organisation_work
 
 from .roles import Role
 
@@ -14,21 +14,11 @@ def home(request):
     context = {"strategy": strategy, "roles": user.role_names}
     if strategy is None:
         return render(request, "portal/home.html", context)
-    actions = Action.objects.filter(objective__strategy=strategy).select_related("objective", "lead")
-    indicators = PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
     if user.has_perm("objectives.manage_strategy"):
-        context["attention"] = {
-            "overdue_actions": list(actions.overdue()),
-            "actions_without_lead": list(actions.without_lead()),
-            "indicators_without_owner": list(indicators.without_owner()),
-            "objectives_without_indicators": list(
-                Objective.objects.filter(strategy=strategy, indicators__isnull=True)
-            ),
-        }
+        context["attention"] = officer_attention(strategy)
     if user.has_role(Role.CONTRIBUTOR) and user.organisation_id:
         context["organisation"] = user.organisation
-        context["owned_indicators"] = list(indicators.owned_by(user.organisation))
-        context["led_actions"] = list(actions.led_by(user.organisation))
+        context |= organisation_work(strategy, user.organisation)
     if user.has_perm("objectives.view_strategy"):
         context["objectives"] = list(Objective.objects.filter(strategy=strategy).with_progress())
         context["duties"] = list(strategy.duties.all())

@@ -15,6 +15,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_configure(config):
+    if IN_CI and django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise pytest.UsageError("CI runs on PostgreSQL: set DATABASE_URL (see .ci/run)")
     # Uploaded papers go to a throwaway folder, not the project's media folder.
     django_settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
     # The test servers speak plain HTTP and serve static files from the finders.

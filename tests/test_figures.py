@@ -346,10 +346,10 @@ def test_the_portal_counts_contributing_organisations(client, officer):
     half = last_ended_period(Frequency.HALF_YEARLY)
     quarter = datetime.date(half.end.year, half.end.month, 1)
     for _ in range(3):
-        other = factories.IndicatorFactory(frequency=Frequency.MONTHLY)
+        other = factories.IndicatorFactory(objective=counted.objective, frequency=Frequency.MONTHLY)
         factories.FigureFactory(indicator=other, period_start=quarter, status=Figure.Status.VERIFIED)
     factories.FigureFactory(
-        indicator=factories.IndicatorFactory(frequency=Frequency.MONTHLY),
+        indicator=factories.IndicatorFactory(objective=counted.objective, frequency=Frequency.MONTHLY),
         period_start=quarter,
         status=Figure.Status.DRAFT,
     )
