@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from board.models import BoardSeat
+from board.models import BoardAction, BoardSeat, EvaluationReport, Meeting
 from indicators.choices import RagStatus
 from indicators.models import Figure, FigureChange, PerformanceIndicator, Polarity, Target, Unit
 from indicators.selectors import indicator_statuses
@@ -128,42 +128,29 @@ def test_indicators_have_sensible_units_and_polarity(demo):
     ]
 
 
+DEMO_MODELS = [
+    Figure,
+    Target,
+    FigureChange,
+    Strategy,
+    Objective,
+    Action,
+    PerformanceIndicator,
+    Outcome,
+    Organisation,
+    BoardSeat,
+    User,
+    StrategySection,
+    Meeting,
+    EvaluationReport,
+    BoardAction,
+]
+
+
 def test_loading_twice_duplicates_nothing(demo):
-    counts = [
-        model.objects.count()
-        for model in (
-            Figure,
-            Target,
-            FigureChange,
-            Strategy,
-            Objective,
-            Action,
-            PerformanceIndicator,
-            Outcome,
-            Organisation,
-            BoardSeat,
-            User,
-            StrategySection,
-        )
-    ]
+    counts = {model.__name__: model.objects.count() for model in DEMO_MODELS}
     call_command("load_demo", password="a-demo-password-for-tests")
-    assert counts == [
-        model.objects.count()
-        for model in (
-            Figure,
-            Target,
-            FigureChange,
-            Strategy,
-            Objective,
-            Action,
-            PerformanceIndicator,
-            Outcome,
-            Organisation,
-            BoardSeat,
-            User,
-            StrategySection,
-        )
-    ]
+    assert counts == {model.__name__: model.objects.count() for model in DEMO_MODELS}
 
 
 def test_demo_accounts_sign_in_with_the_given_password(demo, client):
