@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 
+from . import throttle
 from .tasks import send_password_reset_email
 
 
@@ -58,6 +59,20 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if username and throttle.is_locked(username=username, address=address):
+            raise forms.ValidationError(throttle.lockout_message(), code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                throttle.record_failure(username=username, address=address)
+            raise
+        throttle.clear_account(username=username)
+        return cleaned
 
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",

@@ -277,3 +277,7 @@ REPORT_STUCK_AFTER_SECONDS = env_int("REPORT_STUCK_AFTER_SECONDS", 900)
 REPORT_COMPILE_PAUSE_SECONDS = env_int("REPORT_COMPILE_PAUSE_SECONDS", 0)
 # A Board meeting is quorate when more than 1/BOARD_QUORUM_DIVISOR of its seats are present.
 BOARD_QUORUM_DIVISOR = env_int("BOARD_QUORUM_DIVISOR", 3)
+# Sign-in protection: after this many failures for one account or one address,
+# sign-in is refused for that account or address until the lockout period ends.
+SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 10)
+SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 15 * 60)

@@ -37,6 +37,14 @@ def require_service(available: bool, what: str):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: sign-in failure counts live there."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_in_process(request):
     """Tasks run in-process unless a test starts a real worker (marked celery_worker)."""
     from portal.celery import app

@@ -155,3 +155,42 @@ def test_the_admin_refuses_a_contributor_without_an_organisation(client, superus
     assert "Choose the organisation this contributor works for" in response.content.decode()
     officer.refresh_from_db()
     assert not officer.groups.filter(name="Contributors").exists()
+
+
+def test_sign_in_is_refused_after_ten_failures_without_saying_whether_the_account_exists(
+    client, officer, settings
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(10):
+        client.post(reverse("login"), {"username": officer.username, "password": "wrong"})
+    refused = client.post(reverse("login"), {"username": officer.username, "password": PASSWORD})
+    assert "Too many failed attempts to sign in" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    for _ in range(10):
+        client.post(reverse("login"), {"username": "nobody-by-this-name", "password": "wrong"})
+    unknown = client.post(reverse("login"), {"username": "nobody-by-this-name", "password": "wrong"})
+    assert "Too many failed attempts to sign in" in unknown.content.decode()
+    cache.clear()
+
+
+def test_a_good_sign_in_clears_the_account_count(client, officer):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(9):
+        client.post(reverse("login"), {"username": officer.username, "password": "wrong"})
+    assert (
+        client.post(reverse("login"), {"username": officer.username, "password": PASSWORD}).status_code == 302
+    )
+    client.logout()
+    # From another address: this address's count stands, as a good sign-in does not excuse other guesses.
+    elsewhere = {"REMOTE_ADDR": "192.0.2.7"}
+    client.post(reverse("login"), {"username": officer.username, "password": "wrong"}, **elsewhere)
+    response = client.post(
+        reverse("login"), {"username": officer.username, "password": PASSWORD}, **elsewhere
+    )
+    assert response.status_code == 302
+    cache.clear()

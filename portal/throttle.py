@@ -1,0 +1,40 @@
+"""Limits on failed sign-ins, per account and per network address.
+
+Counts live in the cache (Redis in production), so every web server shares
+them. The message never says whether the account exists.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+TOO_MANY_ATTEMPTS = (
+    "Too many failed attempts to sign in. Wait {minutes} minutes and try again, or reset your password."
+)
+
+
+def _keys(username: str, address: str) -> list[str]:
+    account = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    return [f"sign-in-failures:account:{account}", f"sign-in-failures:address:{address}"]
+
+
+def is_locked(*, username: str, address: str) -> bool:
+    return any((cache.get(key) or 0) >= settings.SIGN_IN_MAX_FAILURES for key in _keys(username, address))
+
+
+def record_failure(*, username: str, address: str) -> None:
+    for key in _keys(username, address):
+        cache.add(key, 0, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
+
+
+def clear_account(*, username: str) -> None:
+    cache.delete(_keys(username, "")[0])
+
+
+def lockout_message() -> str:
+    return TOO_MANY_ATTEMPTS.format(minutes=settings.SIGN_IN_LOCKOUT_SECONDS // 60)
