@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.middleware.SessionLifetimeMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -145,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions end after 30 minutes without activity, and on closing the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# ...and 12 hours after signing in, however active.
+SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-gb"

@@ -41,6 +41,7 @@ account_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("health/", views.health, name="health"),
     path("account/", include(account_patterns)),
     path("strategy/", include("objectives.urls")),
     path("indicators/", include("indicators.urls")),

@@ -1,10 +1,18 @@
+import logging
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from objectives.models import Objective, Strategy
 from objectives.selectors import officer_attention, organisation_work
 
 from .roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -32,3 +40,41 @@ def account(request):
 @login_not_required
 def accessibility_statement(request):
     return render(request, "portal/accessibility.html")
+
+
+@login_not_required
+def health(request):
+    """For load balancers and monitoring: can the portal reach its database, cache and broker?"""
+    checks = {"database": _check_database, "cache": _check_cache}
+    if settings.REDIS_URL:
+        checks["broker"] = _check_broker
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception:  # noqa: BLE001  any failure means unhealthy; details stay in the logs
+            logger.exception("Health check %s failed", name)
+            results[name] = "failing"
+    healthy = all(result == "ok" for result in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "checks": results}, status=200 if healthy else 503
+    )
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache():
+    cache.set("health-check", "ok", timeout=10)
+    if cache.get("health-check") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _check_broker():
+    from .celery import app
+
+    with app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)

@@ -25,6 +25,7 @@ EVERYONE = {persona: 200 for persona in PERSONAS}
 EXPECTED = {
     "home": SIGN_IN_FIRST | SIGNED_IN,
     "accessibility": EVERYONE,
+    "health": EVERYONE,
     "account": SIGN_IN_FIRST | SIGNED_IN,
     "login": {"anonymous": 200} | {persona: 302 for persona in SIGNED_IN},
     # Signing out is a POST; a GET is refused. Tested as a journey in test_accounts.

@@ -194,3 +194,14 @@ def test_a_good_sign_in_clears_the_account_count(client, officer):
     )
     assert response.status_code == 302
     cache.clear()
+
+
+def test_a_session_ends_twelve_hours_after_signing_in(client, officer, settings):
+    client.force_login(officer)
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    session["signed_in_at"] -= settings.SESSION_MAX_AGE_SECONDS + 1
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("home")).status_code == 302  # signed out on the server, not just redirected
