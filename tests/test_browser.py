@@ -270,3 +270,89 @@ def test_the_report_journey_from_compiling_to_the_board_reading_it(
     with page.expect_download() as download:
         page.get_by_role("link", name="the report (PDF)").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_each_role_can_open_passes_the_accessibility_scan(
+    live_server, demo_strategy, contributor, board_member, councillor, browser_page
+):
+    report = factories.compiled_report(demo_strategy.strategy, status="published")
+    meeting = factories.MeetingFactory()
+    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation)
+    action = demo_strategy.objectives[2].actions.first()
+    common = [
+        reverse("home"),
+        reverse("account"),
+        reverse("objectives:overview"),
+        action.get_absolute_url(),
+        reverse("objectives:detail", kwargs={"number": 1}),
+        reverse("indicators:list"),
+        indicator.get_absolute_url(),
+    ]
+    pages = {
+        contributor: common
+        + [
+            reverse("indicators:overdue"),
+            reverse("indicators:import"),
+            reverse(
+                "indicators:figure_edit",
+                kwargs={
+                    "pk": indicator.pk,
+                    "start": last_ended_period(indicator.frequency).start.isoformat(),
+                },
+            ),
+        ],
+        board_member: common
+        + [
+            reverse("board:overview"),
+            reverse("board:reports"),
+            report.get_absolute_url(),
+            meeting.get_absolute_url(),
+        ],
+        councillor: common + [reverse("board:overview"), meeting.get_absolute_url()],
+    }
+    page = browser_page
+    for person, paths in pages.items():
+        sign_in_by_keyboard(page, live_server, person.username)
+        for path in paths:
+            assert page.goto(f"{live_server.url}{path}").status == 200, (person.username, path)
+            assert_accessible(page)
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url(f"{live_server.url}/account/sign-in/")
+
+
+def tab_to(page, matches, limit=80):
+    """Press Tab until the focused element matches; every stop must show a visible focus style."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                return {text: (e.innerText || e.value || '').trim(), id: e.id, tag: e.tagName,
+                        visible: s.outlineStyle !== 'none' || s.boxShadow !== 'none' ||
+                                 s.backgroundColor === 'rgb(255, 221, 0)'}; }"""
+        )
+        assert focused["visible"], f"No visible focus on {focused}"
+        if matches(focused):
+            return focused
+    raise AssertionError("Tab never reached the element")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_contributor_enters_a_figure_with_the_keyboard_alone(
+    live_server, demo_strategy, contributor, browser_page
+):
+    page = browser_page
+    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation)
+    sign_in_by_keyboard(page, live_server, contributor.username)
+    page.goto(f"{live_server.url}{indicator.get_absolute_url()}")
+    tab_to(page, lambda focused: focused["tag"] == "A" and focused["text"].startswith("Enter"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/figures/**")
+    tab_to(page, lambda focused: focused["id"] == "id_value")
+    page.keyboard.type("17")
+    page.keyboard.press("Enter")  # the form's first button: save and submit
+    page.wait_for_url(f"{live_server.url}{indicator.get_absolute_url()}")
+    assert page.get_by_text("has been submitted for verification").is_visible()
+    assert Figure.objects.get(indicator=indicator).value == 17
