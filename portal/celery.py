@@ -7,9 +7,24 @@ settings module (the ``CELERY_`` names).
 import os
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@beat_init.connect
+def refuse_insecure_start(**kwargs):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .startup import require_secure_secret_key
+
+    try:
+        require_secure_secret_key()
+    except ImproperlyConfigured as error:
+        # Celery logs and carries on after an exception in a signal handler; SystemExit stops it.
+        raise SystemExit(f"django.core.exceptions.ImproperlyConfigured: {error}") from None
