@@ -129,6 +129,15 @@ class EvaluationReport(models.Model):
     def get_absolute_url(self):
         return reverse("board:report", kwargs={"pk": self.pk})
 
+    @property
+    def objectives_with_commentary(self) -> list[dict]:
+        """The snapshot's objectives, each with the officer's commentary on it."""
+        commentary = self.commentary or {}
+        return [
+            {**objective, "commentary": commentary.get(str(objective["number"]), "")}
+            for objective in self.snapshot["objectives"]
+        ]
+
 
 class CompileRun(models.Model):
     """A request to compile a report, and the background job's progress on it."""

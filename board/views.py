@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -9,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from indicators.imports import safe_cell
+from indicators.imports import as_csv, safe_cell
 from objectives.views import current_strategy_or_404
 from portal.forms import posted_data
 
@@ -101,18 +98,13 @@ def report_detail(request, pk: int):
     changed = manage and report.data_fingerprint != data_fingerprint(
         strategy=report.strategy, period=half_year(report.period_start)
     )
-    commentary = report.commentary or {}
-    objectives = [
-        {**objective, "commentary": commentary.get(str(objective["number"]), "")}
-        for objective in report.snapshot["objectives"]
-    ]
     return render(
         request,
         "board/report.html",
         {
             "report": report,
             "snapshot": report.snapshot,
-            "objectives": objectives,
+            "objectives": report.objectives_with_commentary,
             "exact": manage,
             "data_changed": changed,
             "publish_form": PublishForm() if report.status == EvaluationReport.Status.APPROVED else None,
@@ -173,17 +165,12 @@ def report_pdf(request, pk: int):
     from weasyprint import HTML  # needs Pango; imported here so the rest of the portal runs without it
 
     report = report_for_user_or_404(request.user, pk)
-    commentary = report.commentary or {}
-    objectives = [
-        {**objective, "commentary": commentary.get(str(objective["number"]), "")}
-        for objective in report.snapshot["objectives"]
-    ]
     html = render_to_string(
         "board/report_pdf.html",
         {
             "report": report,
             "snapshot": report.snapshot,
-            "objectives": objectives,
+            "objectives": report.objectives_with_commentary,
             "exact": request.user.has_perm(MANAGE_REPORTS),
         },
         request=request,
@@ -202,13 +189,11 @@ def report_csv(request, pk: int):
 
     report = report_for_user_or_404(request.user, pk)
     exact = request.user.has_perm(MANAGE_REPORTS)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["objective", "indicator", "title", "period", "figure", "target", "status"])
+    rows = [["objective", "indicator", "title", "period", "figure", "target", "status"]]
     for objective in report.snapshot["objectives"]:
         for entry in objective["indicators"]:
             for row in entry["rows"]:
-                writer.writerow(
+                rows.append(
                     [
                         objective["number"],
                         entry["reference"],
@@ -219,7 +204,7 @@ def report_csv(request, pk: int):
                         row["rag"],
                     ]
                 )
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
     code = report.snapshot["period"]["code"].replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.csv"'
     return response

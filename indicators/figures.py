@@ -99,15 +99,7 @@ def value_error(indicator: PerformanceIndicator, value: Decimal | None) -> str |
 
 
 def can_enter_figures_for(user, indicator: PerformanceIndicator) -> bool:
-    if indicator.is_computed:
-        return False
-    if user.has_perm("indicators.verify_figure"):
-        return True
-    return (
-        user.has_perm("indicators.change_figure")
-        and indicator.owner_id is not None
-        and indicator.owner_id == user.organisation_id
-    )
+    return not indicator.is_computed and indicator.is_kept_by(user)
 
 
 def _record(figure: Figure, *, event: str, user, old_value: str, old_status: str, reason: str = "") -> None:
@@ -173,7 +165,7 @@ def figure_save(
     else:
         if expected_version != figure.version:
             raise FigureConflict(figure)
-        if figure.is_verified and not user.has_perm("indicators.verify_figure"):
+        if not figure.can_be_changed_by(user):
             raise ValidationError(
                 {"value": "This figure has been verified: ask the corporate parenting officer to change it"}
             )

@@ -325,8 +325,8 @@ def _attach_existing(rows: list[ImportRow], *, user) -> None:
     }
     for row in wanted:
         row.existing = existing.get((row.indicator.pk, row.period.frequency, row.period.start))
-        changes_verified = row.existing and row.existing.is_verified and row.values and not row.is_unchanged
-        if changes_verified and not user.has_perm("indicators.verify_figure"):
+        changes_it = row.existing and row.values and not row.is_unchanged
+        if changes_it and not row.existing.can_be_changed_by(user):
             row.error(
                 "value",
                 f"The {row.period.code} figure for {row.indicator.reference} has been verified: "

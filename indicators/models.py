@@ -137,6 +137,16 @@ class PerformanceIndicator(models.Model):
         """Rates and percentages may be entered as a numerator and denominator."""
         return self.unit in (Unit.PERCENTAGE, Unit.RATE_PER_10000)
 
+    def is_kept_by(self, user) -> bool:
+        """The officer keeps every indicator; a contributor keeps their organisation's."""
+        if user.has_perm("indicators.verify_figure"):
+            return True
+        return bool(
+            user.has_perm("indicators.change_figure")
+            and self.owner_id is not None
+            and self.owner_id == user.organisation_id
+        )
+
     @property
     def is_computed(self) -> bool:
         return bool(self.computation)
@@ -247,6 +257,10 @@ class Figure(PeriodFields):
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    def can_be_changed_by(self, user) -> bool:
+        """Once verified, only the officer may change a figure."""
+        return not self.is_verified or user.has_perm("indicators.verify_figure")
 
 
 class FigureChange(models.Model):

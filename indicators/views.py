@@ -143,8 +143,6 @@ def figure_edit(request, pk: int, start: str):
                 )
             except FigureConflict as error:
                 conflict = error.current if error.current.pk else None
-                form = FigureForm(request.POST, indicator=indicator)
-                form.is_valid()
                 form.add_error(
                     None,
                     "Someone else saved this figure while you were editing it. Check their figure below; "

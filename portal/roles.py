@@ -33,44 +33,11 @@ READ_BOARD = ["board.view_boardseat", "board.view_meeting"]
 READ_REPORTS = ["board.view_evaluationreport"]
 ENTER_FIGURES = ["indicators.view_figure", "indicators.add_figure", "indicators.change_figure"]
 
-STRATEGY_MODELS = {
-    "objectives": [
-        "strategy",
-        "strategysection",
-        "keydocument",
-        "everychildmattersoutcome",
-        "outcome",
-        "corporateparentduty",
-        "organisation",
-        "objective",
-        "action",
-        "actionupdate",
-        "indicatorset",
-    ],
-    "indicators": [
-        "performanceindicator",
-        "figure",
-        "figurechange",
-        "target",
-        "figureupload",
-        "reminder",
-        "catalogueentry",
-    ],
-    "board": ["boardseat", "meeting", "evaluationreport", "compilerun"],
-}
-
-
-def _all_model_permissions() -> list[str]:
-    return [
-        f"{app}.{verb}_{model}"
-        for app, model_names in STRATEGY_MODELS.items()
-        for model in model_names
-        for verb in ("add", "change", "delete", "view")
-    ]
-
+# The officer may do everything in these apps; the other roles get named permissions.
+OFFICER_APPS = {"objectives", "indicators", "board"}
 
 ROLE_PERMISSIONS = {
-    Role.OFFICER: _all_model_permissions() + ["objectives.manage_strategy", "indicators.verify_figure"],
+    Role.OFFICER: [],  # every permission of OFFICER_APPS, added in create_role_groups
     Role.CONTRIBUTOR: READ_STRATEGY + ENTER_FIGURES + ["objectives.add_actionupdate"],
     Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD + READ_REPORTS,
     Role.ELECTED_MEMBER: READ_STRATEGY + READ_BOARD,
@@ -88,6 +55,7 @@ def create_role_groups(**kwargs) -> None:
             permission
             for permission in Permission.objects.select_related("content_type")
             if f"{permission.content_type.app_label}.{permission.codename}" in wanted
+            or (role == Role.OFFICER and permission.content_type.app_label in OFFICER_APPS)
         ]
         group.permissions.set(permissions)
 

@@ -1,5 +1,6 @@
 """The bi-annual evaluation report: compiled by Celery, reviewed, published to the Board."""
 
+import datetime
 import os
 import signal
 import subprocess
@@ -104,9 +105,7 @@ def test_the_report_is_a_frozen_snapshot_with_every_version_kept(client, officer
 def test_board_members_see_small_numbers_hidden_in_a_published_report(client, board_member, demo_strategy):
     indicator = demo_strategy.objectives[2].indicators.get(counts_children=True, position=1)
     period = latest_ended_half_year()
-    quarter = factories.last_ended_period(
-        indicator.frequency, today=period.end + __import__("datetime").timedelta(1)
-    )
+    quarter = factories.last_ended_period(indicator.frequency, today=period.end + datetime.timedelta(1))
     factories.FigureFactory(
         indicator=indicator, period_start=quarter.start, value=3, status=Figure.Status.VERIFIED
     )
@@ -141,10 +140,10 @@ def test_the_reconciler_completes_a_run_whose_message_was_lost(officer, demo_str
         strategy=demo_strategy.strategy, period_start=latest_ended_half_year().start
     )
     redis.Redis.from_url(redis_url).flushdb()  # the broker restarted and lost the queued message
-    assert stuck_runs_requeue(older_than=__import__("datetime").timedelta(0)) == [run.pk]
+    assert stuck_runs_requeue(older_than=datetime.timedelta(0)) == [run.pk]
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         wait_for(lambda: CompileRun.objects.get(pk=run.pk).status == CompileRun.Status.DONE)
-        stuck_runs_requeue(older_than=__import__("datetime").timedelta(0))  # nothing stuck now
+        stuck_runs_requeue(older_than=datetime.timedelta(0))  # nothing stuck now
     assert EvaluationReport.objects.count() == 1
 
 
