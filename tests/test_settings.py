@@ -26,9 +26,10 @@ def manage(*args, **env):
     return run([sys.executable, "manage.py", *args], **env)
 
 
+# The web server loads portal.wsgi (gunicorn) or portal.asgi; runserver loads portal.wsgi too.
 STARTS = {
-    "web server": [sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:8765"],
     "wsgi": [sys.executable, "-c", "import portal.wsgi"],
+    "asgi": [sys.executable, "-c", "import portal.asgi"],
     "worker": [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=ERROR"],
 }
 
