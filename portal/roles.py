@@ -34,7 +34,7 @@ READ_REPORTS = ["board.view_evaluationreport"]
 ENTER_FIGURES = ["indicators.view_figure", "indicators.add_figure", "indicators.change_figure"]
 
 # The officer may do everything in these apps; the other roles get named permissions.
-OFFICER_APPS = {"objectives", "indicators", "board"}
+OFFICER_APPS = {"objectives", "indicators", "board", "comparisons"}
 
 ROLE_PERMISSIONS = {
     Role.OFFICER: [],  # every permission of OFFICER_APPS, added in create_role_groups

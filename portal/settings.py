@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "objectives",
     "indicators",
     "board",
+    "comparisons",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,11 @@ FIGURE_DUE_DAYS = env_int("FIGURE_DUE_DAYS", 30)
 # The largest figures file the import accepts.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# Published statistics (DfE): the council compared with England, its region and its
+# statistical neighbours, by its old three-digit and its new nine-character codes.
+COUNCIL_LA_CODE = env_str("COUNCIL_LA_CODE", "851")
+COUNCIL_NEW_LA_CODE = env_str("COUNCIL_NEW_LA_CODE", "E06000044")
+PUBLISHED_FILE_MAX_BYTES = env_int("PUBLISHED_FILE_MAX_BYTES", 10 * 1024 * 1024)
 # The portal's address, for links in emails sent by background jobs.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
