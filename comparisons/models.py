@@ -112,9 +112,9 @@ class PublishedMeasure(models.Model):
             return f"{number} per 10,000"
         return number
 
-    def definition_for(self, time_period: int):
-        """The definition in force for a year, from the versions already fetched."""
-        return next((version for version in self.definitions.all() if version.covers(time_period)), None)
+    @property
+    def html_id(self) -> str:
+        return f"published-{self.pk}"
 
 
 class DefinitionVersion(models.Model):

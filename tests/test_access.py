@@ -93,6 +93,21 @@ EXPECTED = {
     | {"officer": 404, "contributor": 200, "board_member": 403, "councillor": 403, "superuser": 404},
     # Only POST is accepted; the POST journeys are in test_figures.
     "indicators:figure_action": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # Published statistics: the officer imports and maps them; everyone signed in sees the report card.
+    "comparisons:files": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:upload": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:file": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:measure_new": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:report_card": SIGN_IN_FIRST | SIGNED_IN,
+    "comparisons:report_card_pdf": SIGN_IN_FIRST | SIGNED_IN,
 }
 
 # The admin site has its own guard (staff only); its pages without arguments are
@@ -136,6 +151,17 @@ def contributors_figure(demo_strategy, contributor):
     return factories.FigureFactory(indicator=indicator, status=Figure.Status.SUBMITTED)
 
 
+def published_statistics_file():
+    from comparisons.services import published_file_upload
+
+    content = (
+        b"time_period,geographic_level,country_code,country_name,region_code,region_name,old_la_code,"
+        b"la_name,new_la_code,breakdown,children_count,children_percent\n"
+        b"2025,National,E92000001,England,,,,,,Total,10,100\n"
+    )
+    return published_file_upload(name="published.csv", content=content)
+
+
 def upload_by(person):
     content = b"indicator,period,value\n"
     return FigureUpload.objects.create(uploaded_by=person, filename="figures.csv", content=content)
@@ -143,6 +169,8 @@ def upload_by(person):
 
 def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
+    if name in ("comparisons:file", "comparisons:measure_new"):
+        return {"pk": published_statistics_file().pk}
     if name.startswith("board:") and name != "board:overview":
         report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
         meeting = factories.MeetingFactory()

@@ -22,6 +22,7 @@ from objectives.models import (
     Strategy,
     StrategySection,
 )
+from portal.management.commands.load_demo import DEMO_ADOPTIONS
 from portal.models import User
 from portal.roles import Role
 from portal.strategy_import import DEMO_STRATEGY_FILE
@@ -234,7 +235,7 @@ def test_the_demo_has_three_years_of_labelled_figures_in_every_state(demo):
 
 def test_the_demo_adopts_national_measures_under_objective_one(demo):
     adopted = PerformanceIndicator.objects.filter(catalogue_entry__isnull=False)
-    assert adopted.count() == 3
+    assert adopted.count() == len(DEMO_ADOPTIONS) == 4
     assert set(adopted.values_list("objective__number", flat=True)) == {1}
     assert all(indicator.figures.exists() for indicator in adopted)
 
@@ -284,3 +285,21 @@ def test_a_misspelt_key_is_refused(db, tmp_path):
     misspelt.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CommandError, match="keys the portal does not know: measure_actions"):
         call_command("load_strategy", misspelt)
+
+
+def test_the_demo_shows_portsmouth_against_england_the_south_east_and_its_neighbours(demo, client):
+    client.force_login(User.objects.get(username="officer"))
+    stability = PerformanceIndicator.objects.get(catalogue_entry__code="cla-placements-3-plus")
+    page = client.get(stability.get_absolute_url()).content.decode()
+    assert "Compared with other councils" in page
+    for heading in ("Portsmouth", "England", "South East", "Neighbours' median"):
+        assert heading in page
+    for year in ("2021", "2022", "2023", "2024", "2025"):
+        assert f'<th scope="row" class="govuk-table__header">{year}' in page
+    assert "31 of 402" in page
+    overview = client.get(reverse("indicators:list")).content.decode()
+    assert "Compared with similar councils" in overview
+    accommodation = PerformanceIndicator.objects.get(
+        catalogue_entry__code="care-leavers-19-21-suitable-accommodation"
+    )
+    assert "176 of 192" in client.get(accommodation.get_absolute_url()).content.decode()

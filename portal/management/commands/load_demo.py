@@ -4,6 +4,7 @@ from django.db import transaction
 
 from board.demo import board_demo_load
 from board.models import BoardSeat
+from comparisons.demo import published_statistics_load
 from indicators.catalogue import catalogue_load
 from indicators.demo import demo_figures_load
 from indicators.models import CatalogueEntry
@@ -15,7 +16,12 @@ from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strat
 DEFAULT_DEMO_PASSWORD = "corporate-parent-demo"
 
 # National measures the demo adopts under objective 1, as the "Green Report outcomes".
-DEMO_ADOPTIONS = ["cla-placements-3-plus", "cla-health-assessment", "care-leavers-19-21-eet"]
+DEMO_ADOPTIONS = [
+    "cla-placements-3-plus",
+    "cla-health-assessment",
+    "care-leavers-19-21-eet",
+    "care-leavers-19-21-suitable-accommodation",
+]
 
 DEMO_ACCOUNTS = [
     # username, first name, last name, role, organisation key
@@ -78,9 +84,11 @@ class Command(BaseCommand):
                 entered_by={contributor.organisation_id: contributor},
             )
             board_demo_load(strategy=loaded.strategy)
+            published_statistics_load()
         self.stdout.write(self.style.SUCCESS(f"Loaded {loaded.strategy} and the demo accounts."))
         if figures:
             self.stdout.write(f"Added {figures} demo figures with targets, marked as demo data.")
+        self.stdout.write("Imported DfE's published statistics (2021-2025) and statistical neighbours.")
         self.stdout.write("Demo accounts: officer, contributor, board, councillor, admin.")
 
     @staticmethod

@@ -1,0 +1,61 @@
+"""The annual report card ("the Green Report"): children looked after for over a year.
+
+It puts the council's latest published figures beside England, its region and
+its statistical neighbours, with the strategy's own verified figures for the
+indicators they are mapped to (small numbers hidden as on every shared page).
+"""
+
+from dataclasses import dataclass
+
+from indicators.models import PerformanceIndicator
+from indicators.selectors import IndicatorStatus, indicator_statuses
+from objectives.models import Strategy
+
+from .layouts import period_label
+from .models import PublishedMeasure
+from .selectors import YearComparison, comparisons_for_measures
+
+
+@dataclass
+class ReportCardLine:
+    comparison: YearComparison
+    indicator: PerformanceIndicator | None
+    status: IndicatorStatus | None
+
+
+def report_card(*, user) -> dict:
+    strategy = Strategy.objects.current()
+    indicators = []
+    if strategy is not None:
+        indicators = list(PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details())
+    statuses = {status.indicator.pk: status for status in indicator_statuses(indicators, user=user)}
+    measures = PublishedMeasure.objects.prefetch_related("definitions")
+    lines = []
+    for comparison in comparisons_for_measures(measures):
+        latest = comparison.latest
+        if latest is None:
+            continue
+        indicator = next(
+            (
+                indicator
+                for indicator in indicators
+                if indicator.pk == comparison.measure.indicator_id
+                or (
+                    indicator.catalogue_entry_id
+                    and indicator.catalogue_entry_id == comparison.measure.catalogue_entry_id
+                )
+            ),
+            None,
+        )
+        lines.append(ReportCardLine(latest, indicator, statuses.get(indicator.pk) if indicator else None))
+    year = max((line.comparison.time_period for line in lines), default=None)
+    council = next((line.comparison.council for line in lines if line.comparison.council), None)
+    return {
+        "strategy": strategy,
+        "lines": lines,
+        "year_label": period_label(year) if year else "",
+        "council_name": council.area_name if council else "",
+        "region_name": next(
+            (line.comparison.region.area_name for line in lines if line.comparison.region), ""
+        ),
+    }
