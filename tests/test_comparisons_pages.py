@@ -1,0 +1,132 @@
+"""The officer imports and maps published files through the screens; everyone reads the report card."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from comparisons.demo import NEIGHBOURS_FILE, PLACEMENT_STABILITY_FILE, published_statistics_load
+from comparisons.models import PublishedFile, PublishedMeasure, PublishedValue, StatisticalNeighbour
+from indicators.models import CatalogueEntry
+from indicators.services import catalogue_adopt
+
+UNSEEN_FILE = (
+    "\ufefftime_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+    "old_la_code,la_name,new_la_code,age_group,activity,young_people_count,young_people_percent\n"
+    '2024,Reporting year,National,E92000001,England,,,,,,19 to 21,In education,"12,000",55\n'
+    '2024,Reporting year,National,E92000001,England,,,,,,19 to 21,Total,"21,800",100\n'
+    "2024,Reporting year,Regional,E92000001,England,E12000008,South East,,,,19 to 21,In education,1500,52\n"
+    "2024,Reporting year,Regional,E92000001,England,E12000008,South East,,,,19 to 21,Total,2900,100\n"
+    "2024,Reporting year,Local authority,E92000001,England,E12000008,South East,851,Portsmouth,E06000044,"
+    "19 to 21,In education,101,53\n"
+    "2024,Reporting year,Local authority,E92000001,England,E12000008,South East,851,Portsmouth,E06000044,"
+    "19 to 21,Total,190,100\n"
+    "2024,Reporting year,Local authority,E92000001,England,E12000008,South East,852,Southampton,E06000045,"
+    "19 to 21,In education,c,c\n"
+    "2024,Reporting year,Local authority,E92000001,England,E12000008,South East,852,Southampton,E06000045,"
+    "19 to 21,Total,201,100\n"
+)
+
+
+def upload(client, name: str, content: bytes):
+    return client.post(
+        reverse("comparisons:upload"), {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
+    )
+
+
+def test_the_officer_imports_a_file_the_tests_never_saw_through_the_mapping_screens(client, officer):
+    client.force_login(officer)
+    response = upload(client, "neighbours.csv", NEIGHBOURS_FILE.read_bytes())
+    neighbours_file = PublishedFile.objects.get(kind=PublishedFile.Kind.NEIGHBOURS)
+    assert response.url == reverse("comparisons:file", kwargs={"pk": neighbours_file.pk})
+    page = client.get(response.url).content.decode()
+    assert "Portsmouth's neighbours, nearest first" in page and "Southampton (very close)" in page
+    client.post(response.url)
+    assert StatisticalNeighbour.objects.filter(la_code="851").count() == 10
+
+    response = upload(client, "education.csv", UNSEEN_FILE.encode())
+    published = PublishedFile.objects.get(filename="education.csv")
+    page = client.get(response.url).content.decode()
+    assert "No mapping uses this layout yet" in page and "There is a problem" not in page
+    assert "age_group</strong>: 19 to 21" in page
+
+    mapping_url = reverse("comparisons:measure_new", kwargs={"pk": published.pk})
+    form = client.get(mapping_url).content.decode()
+    assert "Which rows give the measure" in form and "In education" in form
+    refused = client.post(mapping_url, {"title": ""})
+    assert refused.status_code == 200
+    assert "Enter what the measure is called" in refused.content.decode()
+    assert "Select the activity of the measure&#x27;s rows" in refused.content.decode()
+
+    mapping = {
+        "title": "Care leavers aged 19 to 21 in education",
+        "row_0": "19 to 21",
+        "row_1": "In education",
+        "total_0": "",
+        "total_1": "Total",
+        "count_column": "young_people_count",
+        "denominator_column": "",
+        "value_column": "young_people_percent",
+        "unit": "percentage",
+        "polarity": "higher",
+    }
+    response = client.post(mapping_url, mapping)
+    assert response.status_code == 302, response.content.decode()
+    measure = PublishedMeasure.objects.get(title="Care leavers aged 19 to 21 in education")
+    assert measure.total_filters == {"age_group": "19 to 21", "activity": "Total"}
+
+    page = client.get(reverse("comparisons:file", kwargs={"pk": published.pk})).content.decode()
+    assert "4 figures for 2024" in page
+    client.post(reverse("comparisons:file", kwargs={"pk": published.pk}))
+    portsmouth = PublishedValue.objects.get(measure=measure, old_la_code="851")
+    assert (portsmouth.count, portsmouth.denominator, portsmouth.value) == (101, 190, 53)
+    southampton = PublishedValue.objects.get(measure=measure, old_la_code="852")
+    assert (southampton.value, southampton.value_symbol, southampton.denominator) == (None, "c", 201)
+
+    # Next year's file in the same layout imports through the same mapping, without asking again.
+    next_year = UNSEEN_FILE.replace("2024,", "2025,").replace("101,53", "110,58")
+    response = upload(client, "education-2025.csv", next_year.encode())
+    assert (
+        "Care leavers aged 19 to 21 in education: 4 figures for 2025"
+        in client.get(response.url).content.decode()
+    )
+    client.post(response.url)
+    assert PublishedValue.objects.get(measure=measure, old_la_code="851", time_period=2025).value == 58
+
+
+def test_a_file_in_an_unknown_layout_is_refused_with_a_clear_error(client, officer):
+    client.force_login(officer)
+    response = upload(client, "figures.csv", b"indicator,period,value\nPI 1.1,2025,3\n")
+    assert response.status_code == 200
+    assert "The file is not in a layout the portal knows" in response.content.decode()
+    assert not PublishedFile.objects.exists()
+
+
+def test_a_file_whose_mapping_matches_no_rows_shows_why_and_imports_nothing(client, officer):
+    client.force_login(officer)
+    published_statistics_load()
+    PublishedValue.objects.all().delete()
+    renamed = PLACEMENT_STABILITY_FILE.read_bytes().replace(b"CLA on 31 March", b"Looked after on 31 March")
+    response = upload(client, "renamed.csv", renamed)
+    page = client.get(response.url).content.decode()
+    assert "There is a problem: nothing has been imported" in page
+    assert "matches no rows in this file" in page
+    client.post(response.url)
+    assert not PublishedValue.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["board_member", "councillor"])
+def test_board_members_and_councillors_read_the_report_card(client, request, persona, demo_strategy):
+    published_statistics_load()
+    catalogue_adopt(
+        entry=CatalogueEntry.objects.get(code="cla-placements-3-plus"),
+        objective=demo_strategy.objectives[1],
+        owner=None,
+    )
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(reverse("comparisons:report_card")).content.decode()
+    assert "Corporate parenting report card, 2025" in page
+    assert "31 of 402" in page and "103 of 128" in page
+    assert "None verified yet" in page
+    pdf = client.get(reverse("comparisons:report_card_pdf"))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
