@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from comparisons.selectors import comparison_snapshot
 from indicators.choices import Frequency
 from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.periods import Period
@@ -184,6 +185,8 @@ def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
         "as_of", "pk"
     ):
         latest_updates[update.action_id] = update
+    # Published comparisons (DfE), for the years ending by the half-year's end.
+    compared = comparison_snapshot(indicators, up_to=period.end.year)
     objectives = []
     completeness = defaultdict(lambda: {"due": 0, "verified": 0})
     headline = defaultdict(int)
@@ -231,6 +234,7 @@ def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
                         }
                         for row in reversed(rows)
                     ],
+                    "comparison": compared.get(indicator.pk),
                 }
             )
         action_entries = []

@@ -254,3 +254,35 @@ def area_names(codes: list[str]) -> dict[str, str]:
         StatisticalNeighbour.objects.filter(la_code__in=codes).values_list("la_code", "la_name").distinct()
     )
     return names
+
+
+def comparison_snapshot(indicators, *, up_to: int) -> dict[int, dict]:
+    """Each indicator's latest comparison up to a year, as plain text to freeze in a report."""
+    snapshot = {}
+    for pk, comparison in comparisons_by_indicator(indicators).items():
+        year = next(
+            (
+                year
+                for year in reversed(comparison.years)
+                if year.time_period <= up_to and year.council is not None
+            ),
+            None,
+        )
+        if year is None:
+            continue
+        snapshot[pk] = {
+            "measure": comparison.measure.title,
+            "year": year.label,
+            "council_name": year.council.area_name,
+            "council": year.council.display,
+            "council_parts": year.council.parts_display,
+            "england": year.england.display if year.england else "",
+            "region_name": year.region.area_name if year.region else "",
+            "region": year.region.display if year.region else "",
+            "neighbour_median": year.neighbour_median_display,
+            "rank": year.rank,
+            "ranked_among": year.ranked_among,
+            "verdict": year.verdict.value,
+            "verdict_label": year.verdict.label,
+        }
+    return snapshot

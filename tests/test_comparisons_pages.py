@@ -130,3 +130,30 @@ def test_board_members_and_councillors_read_the_report_card(client, request, per
     pdf = client.get(reverse("comparisons:report_card_pdf"))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_bi_annual_report_freezes_the_comparison_with_other_councils(client, board_member, demo_strategy):
+    from board.models import EvaluationReport
+    from comparisons.models import PublishedValue as Value
+
+    from . import factories
+
+    published_statistics_load()
+    indicator = catalogue_adopt(
+        entry=CatalogueEntry.objects.get(code="cla-placements-3-plus"), objective=demo_strategy.objectives[1]
+    )
+    report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
+    [entry] = [
+        entry
+        for objective in report.snapshot["objectives"]
+        for entry in objective["indicators"]
+        if entry["reference"] == indicator.reference
+    ]
+    assert entry["comparison"]["council"] == "8%" and entry["comparison"]["council_parts"] == "31 of 402"
+    assert entry["comparison"]["year"] == "2025" and entry["comparison"]["region_name"] == "South East"
+
+    Value.objects.all().delete()  # the report keeps what it was compiled with
+    client.force_login(board_member)
+    page = client.get(reverse("board:report", kwargs={"pk": report.pk})).content.decode()
+    assert f"Compared with other councils, {indicator.reference} (2025" in page
+    assert "Portsmouth 8% (31 of 402); England" in page
