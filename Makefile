@@ -54,3 +54,4 @@ clean:
 # Query counts and timings as the data grows, with ratios measured in one run.
 benchmark: $(VENV)/.dev-installed
 	DEBUG=true $(BIN)/python benchmarks/query_counts.py
+	DEBUG=true $(BIN)/python benchmarks/published_import.py
