@@ -10,11 +10,11 @@ from decimal import Decimal
 from indicators.charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, ChartPoint, nice_step
 
 SERIES = [
-    # key, label, dash pattern, marker
-    ("council", "The council", "", "circle"),
-    ("england", "England", "10 5", "square"),
-    ("region", "Region", "3 4", "diamond"),
-    ("median", "Statistical neighbours' median", "14 4 3 4", "triangle"),
+    # key, label, dash pattern, marker, colour (each at least 3:1 against white)
+    ("council", "The council", "", "circle", "#54319f"),
+    ("england", "England", "10 5", "square", "#0b0c0c"),
+    ("region", "Region", "3 4", "diamond", "#1a65a6"),
+    ("median", "Statistical neighbours' median", "14 4 3 4", "triangle", "#0f7a52"),
 ]
 
 
@@ -24,6 +24,7 @@ class ChartLine:
     label: str
     dash: str
     marker: str
+    colour: str
     segments: list[list[ChartPoint]] = field(default_factory=list)
 
     @property
@@ -75,8 +76,8 @@ def comparison_chart(comparison, *, council_name: str, region_name: str) -> Comp
 
     names = {"council": council_name or "The council", "region": region_name or "Region"}
     lines = []
-    for key, label, dash, marker in SERIES:
-        line = ChartLine(key, names.get(key, label), dash, marker, [[]])
+    for key, label, dash, marker, colour in SERIES:
+        line = ChartLine(key, names.get(key, label), dash, marker, colour, [[]])
         for index, (year, value) in enumerate(zip(years, values[key], strict=True)):
             if year.definition_changed or value is None:
                 line.segments.append([])

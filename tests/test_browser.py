@@ -356,3 +356,58 @@ def test_a_contributor_enters_a_figure_with_the_keyboard_alone(
     page.wait_for_url(f"{live_server.url}{indicator.get_absolute_url()}")
     assert page.get_by_text("has been submitted for verification").is_visible()
     assert Figure.objects.get(indicator=indicator).value == 17
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
+    live_server, demo_strategy, officer, board_member, browser_page
+):
+    from comparisons.demo import NEIGHBOURS_FILE, PLACEMENT_STABILITY_FILE, published_statistics_load
+    from comparisons.models import PublishedFile
+    from indicators.catalogue import catalogue_load
+    from indicators.models import CatalogueEntry
+    from indicators.services import catalogue_adopt
+
+    catalogue_load(CatalogueEntry)  # a data migration's rows do not survive earlier transactional tests
+    published_statistics_load()
+    indicator = catalogue_adopt(
+        entry=CatalogueEntry.objects.get(code="cla-placements-3-plus"), objective=demo_strategy.objectives[1]
+    )
+    statistics = PublishedFile.objects.get(filename=PLACEMENT_STABILITY_FILE.name)
+    neighbours = PublishedFile.objects.get(filename=NEIGHBOURS_FILE.name)
+    officer_pages = [
+        reverse("comparisons:files"),
+        reverse("comparisons:upload"),
+        reverse("comparisons:file", kwargs={"pk": statistics.pk}),
+        reverse("comparisons:file", kwargs={"pk": neighbours.pk}),
+        reverse("comparisons:measure_new", kwargs={"pk": statistics.pk}),
+        reverse("comparisons:report_card"),
+        reverse("indicators:list"),
+        indicator.get_absolute_url(),
+    ]
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, officer.username)
+    for path in officer_pages:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)
+    assert page.get_by_role("img", name="Children looked after with 3 or more placements").is_visible()
+
+    # Errors are summarised at the top of the form and scanned too.
+    page.goto(f"{live_server.url}{reverse('comparisons:measure_new', kwargs={'pk': statistics.pk})}")
+    page.get_by_role("button", name="Save the mapping").click()
+    assert page.get_by_text("Enter what the measure is called").first.is_visible()
+    assert_accessible(page)
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in officer_pages:
+        page.goto(f"{live_server.url}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+        assert not overflow, f"{path} scrolls sideways at 320px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in_by_keyboard(page, live_server, board_member.username)
+    for path in (reverse("comparisons:report_card"), indicator.get_absolute_url()):
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)
