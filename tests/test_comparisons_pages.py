@@ -101,6 +101,14 @@ def test_a_file_in_an_unknown_layout_is_refused_with_a_clear_error(client, offic
     assert not PublishedFile.objects.exists()
 
 
+def test_a_file_larger_than_the_limit_is_refused(client, officer, settings):
+    settings.PUBLISHED_FILE_MAX_BYTES = 1024 * 1024
+    client.force_login(officer)
+    response = upload(client, PLACEMENT_STABILITY_FILE.name, PLACEMENT_STABILITY_FILE.read_bytes() * 2)
+    assert "The file must be smaller than 1 MB" in response.content.decode()
+    assert not PublishedFile.objects.exists()
+
+
 def test_a_file_whose_mapping_matches_no_rows_shows_why_and_imports_nothing(client, officer):
     client.force_login(officer)
     published_statistics_load()

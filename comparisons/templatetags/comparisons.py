@@ -102,3 +102,28 @@ def published_value(value, parts: bool = False):
     if parts and (value.denominator is not None or value.denominator_symbol):
         return format_html('{}<br><span class="govuk-body-s">{}</span>', shown, value.parts_display)
     return shown
+
+
+@register.simple_tag
+def comparisons_by_objective(objectives):
+    """For each objective, how many of its indicators are better, similar or worse than similar councils."""
+    from indicators.models import PerformanceIndicator
+
+    indicators = list(PerformanceIndicator.objects.filter(objective__in=objectives))
+    latest = {
+        pk: comparison.latest
+        for pk, comparison in comparisons_by_indicator(indicators).items()
+        if comparison.latest
+    }
+    counts = {}
+    for indicator in indicators:
+        if indicator.pk in latest:
+            verdict = latest[indicator.pk].verdict
+            tally = counts.setdefault(indicator.objective_id, {})
+            tally[verdict.label] = tally.get(verdict.label, 0) + 1
+    return counts
+
+
+@register.filter
+def for_objective(counts: dict, objective):
+    return sorted(counts.get(objective.pk, {}).items())
