@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from comparisons.selectors import comparison_snapshot
+from comparisons.selectors import comparison_snapshot, published_fingerprint
 from indicators.choices import Frequency
 from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.periods import Period
@@ -164,6 +164,7 @@ def data_fingerprint(*, strategy: Strategy, period: Period) -> str:
             Action.objects.filter(objective__strategy=strategy).order_by("pk").values_list("pk", "status")
         ),
         "updates": ActionUpdate.objects.filter(action__objective__strategy=strategy).count(),
+        "published": published_fingerprint(),
     }
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 

@@ -6,7 +6,13 @@ from indicators.choices import Polarity, Unit
 from indicators.models import CatalogueEntry
 
 from .models import PublishedMeasure
-from .services import measure_create, neighbours_import, published_file_import, published_file_upload
+from .services import (
+    definition_version_add,
+    measure_create,
+    neighbours_import,
+    published_file_import,
+    published_file_upload,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "dfe"
 PLACEMENT_STABILITY_FILE = DATA_DIR / "la_cla_placement_stability.csv"
@@ -86,6 +92,23 @@ DEMO_MEASURES = [
 ]
 
 
+# DfE's long-term stability measure counted the same placement until 2022, and the same carer from 2023.
+LONG_TERM_STABILITY_DEFINITIONS = [
+    (
+        "Children under 16 looked after continuously for at least 2.5 years who had lived in the same "
+        "placement for at least 2 years",
+        None,
+        2022,
+    ),
+    (
+        "Children under 16 looked after continuously for at least 2.5 years who had lived with the same "
+        "carer for at least 2 years",
+        2023,
+        None,
+    ),
+]
+
+
 def upload_path(path: Path, user=None):
     return published_file_upload(name=path.name, content=path.read_bytes(), user=user)
 
@@ -102,6 +125,12 @@ def published_statistics_load() -> int:
                 title=title,
                 catalogue_entry=CatalogueEntry.objects.filter(code=code).first() if code else None,
                 **mapping,
+            )
+    long_term = PublishedMeasure.objects.get(catalogue_entry__code="cla-long-term-stability")
+    if not long_term.definitions.exists():
+        for definition, valid_from, valid_to in LONG_TERM_STABILITY_DEFINITIONS:
+            definition_version_add(
+                measure=long_term, definition=definition, valid_from=valid_from, valid_to=valid_to
             )
     for published_file in files.values():
         published_file_import(published_file=published_file)

@@ -95,7 +95,7 @@ class MeasureForm(GovukFormMixin, forms.Form):
                 error_messages={"required": f"Select the {column} of the measure's rows"},
             )
             self.fields[f"total_{index}"] = forms.ChoiceField(
-                label=column,
+                label=f"{column} of the total rows",
                 choices=[(SAME_AS_FIGURE, "Same as the measure's rows"), *values],
                 required=False,
             )
@@ -160,3 +160,38 @@ class MeasureForm(GovukFormMixin, forms.Form):
             "catalogue_entry": cleaned["catalogue_entry"],
             "indicator": cleaned["indicator"],
         }
+
+
+YEAR_ERRORS = {"invalid": "Enter a year, like 2023", "min_value": "Enter a year, like 2023"}
+
+
+class DefinitionForm(GovukFormMixin, forms.Form):
+    submit_label = "Save the definition"
+
+    definition = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the definition"},
+        help_text="As DfE words it for these years.",
+    )
+    valid_from = forms.IntegerField(
+        label="First year it applies to",
+        required=False,
+        min_value=1900,
+        error_messages=YEAR_ERRORS,
+        help_text="The year ending 31 March, like 2023. Leave empty if it applies from the start.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    valid_to = forms.IntegerField(
+        label="Last year it applies to",
+        required=False,
+        min_value=1900,
+        error_messages=YEAR_ERRORS,
+        help_text="Leave empty while it is the current definition.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def layout_field(self, name):
+        if name == "definition":
+            return Field.textarea(name)
+        return Field.text(name, field_width=5)

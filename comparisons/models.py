@@ -112,6 +112,16 @@ class PublishedMeasure(models.Model):
             return f"{number} per 10,000"
         return number
 
+    def format_change(self, change) -> str:
+        """A change between two years: +7 points, -3 per 10,000, no change."""
+        if change is None:
+            return ""
+        if change == 0:
+            return "No change"
+        number = f"{abs(change):,.2f}".rstrip("0").rstrip(".")
+        unit = {Unit.PERCENTAGE: " points", Unit.RATE_PER_10000: " per 10,000"}.get(self.unit, "")
+        return f"{'+' if change > 0 else '-'}{number}{unit}"
+
     @property
     def html_id(self) -> str:
         return f"published-{self.pk}"

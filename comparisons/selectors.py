@@ -286,3 +286,12 @@ def comparison_snapshot(indicators, *, up_to: int) -> dict[int, dict]:
             "verdict_label": year.verdict.label,
         }
     return snapshot
+
+
+def published_fingerprint() -> list:
+    """Which file each measure's years come from, so a report can tell when newer figures arrive."""
+    return list(
+        PublishedValue.objects.order_by("measure_id", "time_period")
+        .values_list("measure_id", "time_period", "source_file_id")
+        .distinct()
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .layouts import Cell, PublishedFileError, PublishedTable, read_cell, read_published_file
 from .models import (
+    DefinitionVersion,
     GeographicLevel,
     PublishedFile,
     PublishedMeasure,
@@ -344,3 +345,24 @@ def measure_create(
         raise ValidationError(rows.errors)
     measure.save()
     return measure
+
+
+def definition_version_add(
+    *, measure: PublishedMeasure, definition: str, valid_from: int | None, valid_to: int | None
+) -> DefinitionVersion:
+    """Record what a measure meant between two years; versions of one measure may not overlap."""
+    version = DefinitionVersion(
+        measure=measure, definition=definition, valid_from=valid_from, valid_to=valid_to
+    )
+    version.full_clean()
+    if valid_from is not None and valid_to is not None and valid_from > valid_to:
+        raise ValidationError({"valid_to": "The last year must be the same as or after the first year"})
+    low, high = valid_from or 0, valid_to or 999999
+    for other in measure.definitions.all():
+        if (other.valid_from or 0) <= high and low <= (other.valid_to or 999999):
+            raise ValidationError(
+                f"These years overlap another definition ({other.valid_from or 'the start'} to "
+                f"{other.valid_to or 'now'}): change its years first, in the admin pages"
+            )
+    version.save()
+    return version

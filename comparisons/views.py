@@ -9,12 +9,13 @@ from django.template.loader import render_to_string
 from objectives.models import Strategy
 from portal.forms import posted_data, posted_files
 
-from .forms import ImportConfirmForm, MeasureForm, PublishedFileUploadForm
+from .forms import DefinitionForm, ImportConfirmForm, MeasureForm, PublishedFileUploadForm
 from .layouts import PublishedFileError
 from .models import PublishedFile, PublishedMeasure, StatisticalNeighbour, YearReplacement
 from .report_card import report_card
 from .selectors import Council
 from .services import (
+    definition_version_add,
     import_plan,
     measure_create,
     neighbour_groups,
@@ -34,7 +35,9 @@ def published_files(request):
         "comparisons/files.html",
         {
             "files": PublishedFile.objects.defer("content").select_related("uploaded_by"),
-            "measures": PublishedMeasure.objects.select_related("catalogue_entry", "indicator__objective"),
+            "measures": PublishedMeasure.objects.select_related(
+                "catalogue_entry", "indicator__objective"
+            ).prefetch_related("definitions"),
             "replacements": YearReplacement.objects.select_related(
                 "measure", "replaced_file", "replacing_file"
             )[:20],
@@ -142,6 +145,25 @@ def measure_new(request, pk: int):
             )
             return redirect("comparisons:file", pk=published.pk)
     return render(request, "comparisons/measure_form.html", {"published": published, "form": form})
+
+
+@permission_required(MANAGE, raise_exception=True)
+def definition_new(request, pk: int):
+    measure = get_object_or_404(PublishedMeasure.objects.prefetch_related("definitions"), pk=pk)
+    form = DefinitionForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            definition_version_add(measure=measure, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, problems in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, problems)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"Saved the definition of {measure.title}.")
+            return redirect("comparisons:files")
+    return render(request, "comparisons/definition_form.html", {"measure": measure, "form": form})
 
 
 @permission_required("indicators.view_performanceindicator", raise_exception=True)

@@ -106,6 +106,9 @@ EXPECTED = {
     "comparisons:measure_new": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:definition_new": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
     "comparisons:report_card": SIGN_IN_FIRST | SIGNED_IN,
     "comparisons:report_card_pdf": SIGN_IN_FIRST | SIGNED_IN,
 }
@@ -162,6 +165,22 @@ def published_statistics_file():
     return published_file_upload(name="published.csv", content=content)
 
 
+def published_measure(published_file):
+    from comparisons.services import measure_create
+
+    return measure_create(
+        published_file=published_file,
+        title="Children",
+        row_filters={"breakdown": "Total"},
+        total_filters={},
+        count_column="children_count",
+        denominator_column="",
+        value_column="children_percent",
+        unit="percentage",
+        polarity="higher",
+    )
+
+
 def upload_by(person):
     content = b"indicator,period,value\n"
     return FigureUpload.objects.create(uploaded_by=person, filename="figures.csv", content=content)
@@ -171,6 +190,8 @@ def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
     if name in ("comparisons:file", "comparisons:measure_new"):
         return {"pk": published_statistics_file().pk}
+    if name == "comparisons:definition_new":
+        return {"pk": published_measure(published_statistics_file()).pk}
     if name.startswith("board:") and name != "board:overview":
         report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
         meeting = factories.MeetingFactory()

@@ -364,7 +364,7 @@ def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
     live_server, demo_strategy, officer, board_member, browser_page
 ):
     from comparisons.demo import NEIGHBOURS_FILE, PLACEMENT_STABILITY_FILE, published_statistics_load
-    from comparisons.models import PublishedFile
+    from comparisons.models import PublishedFile, PublishedMeasure
     from indicators.catalogue import catalogue_load
     from indicators.models import CatalogueEntry
     from indicators.services import catalogue_adopt
@@ -382,6 +382,7 @@ def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
         reverse("comparisons:file", kwargs={"pk": statistics.pk}),
         reverse("comparisons:file", kwargs={"pk": neighbours.pk}),
         reverse("comparisons:measure_new", kwargs={"pk": statistics.pk}),
+        reverse("comparisons:definition_new", kwargs={"pk": PublishedMeasure.objects.first().pk}),
         reverse("comparisons:report_card"),
         reverse("indicators:list"),
         indicator.get_absolute_url(),

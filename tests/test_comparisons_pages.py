@@ -165,3 +165,40 @@ def test_the_bi_annual_report_freezes_the_comparison_with_other_councils(client,
     page = client.get(reverse("board:report", kwargs={"pk": report.pk})).content.decode()
     assert f"Compared with other councils, {indicator.reference} (2025" in page
     assert "Portsmouth 8% (31 of 402); England" in page
+
+
+def test_the_officer_records_a_change_of_definition_and_the_series_breaks_there(
+    client, officer, demo_strategy
+):
+    published_statistics_load()
+    client.force_login(officer)
+    measure = PublishedMeasure.objects.get(catalogue_entry__code="cla-placements-3-plus")
+    url = reverse("comparisons:definition_new", kwargs={"pk": measure.pk})
+    refused = client.post(url, {"definition": "", "valid_from": "twenty", "valid_to": ""}).content.decode()
+    assert "Enter the definition" in refused and "Enter a year, like 2023" in refused
+    backwards = client.post(url, {"definition": "Old", "valid_from": "2024", "valid_to": "2022"})
+    assert "The last year must be the same as or after the first year" in backwards.content.decode()
+
+    assert (
+        client.post(url, {"definition": "Moves counted the old way", "valid_to": "2023"}).status_code == 302
+    )
+    assert (
+        client.post(url, {"definition": "Moves counted the new way", "valid_from": "2024"}).status_code == 302
+    )
+    overlapping = client.post(url, {"definition": "Again", "valid_from": "2023"}).content.decode()
+    assert "These years overlap another definition" in overlapping
+
+    indicator = catalogue_adopt(entry=measure.catalogue_entry, objective=demo_strategy.objectives[1])
+    page = client.get(indicator.get_absolute_url()).content.decode()
+    assert "Not compared: new definition" in page
+    assert "Definition changed" in page  # the chart marks the break
+    assert "-2 points" in page  # 2025 on 2024, under the same definition: 8% after 10%
+
+
+def test_the_demo_records_the_long_term_stability_definition_change(db):
+    published_statistics_load()
+    measure = PublishedMeasure.objects.get(catalogue_entry__code="cla-long-term-stability")
+    assert [(version.valid_from, version.valid_to) for version in measure.definitions.order_by("pk")] == [
+        (None, 2022),
+        (2023, None),
+    ]

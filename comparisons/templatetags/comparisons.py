@@ -47,7 +47,7 @@ def indicator_comparisons(indicator):
                 "target": indicator.format_value(targets[year.time_period])
                 if year.time_period in targets
                 else "",
-                "change": comparison.change_on_previous_year(year),
+                "change": comparison.measure.format_change(comparison.change_on_previous_year(year)),
             }
             for year in reversed(comparison.years)
         ]
