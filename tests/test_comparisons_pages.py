@@ -93,6 +93,17 @@ def test_the_officer_imports_a_file_the_tests_never_saw_through_the_mapping_scre
     assert PublishedValue.objects.get(measure=measure, old_la_code="851", time_period=2025).value == 58
 
 
+def test_the_indicator_list_leads_to_the_report_card_and_the_officer_to_the_imports(
+    client, officer, board_member, demo_strategy
+):
+    client.force_login(board_member)
+    page = client.get(reverse("indicators:list")).content.decode()
+    files_link = f'href="{reverse("comparisons:files")}"'
+    assert reverse("comparisons:report_card") in page and files_link not in page
+    client.force_login(officer)
+    assert files_link in client.get(reverse("indicators:list")).content.decode()
+
+
 def test_a_file_in_an_unknown_layout_is_refused_with_a_clear_error(client, officer):
     client.force_login(officer)
     response = upload(client, "figures.csv", b"indicator,period,value\nPI 1.1,2025,3\n")
