@@ -30,7 +30,7 @@ SIMILAR_WITHIN = Decimal("0.05")
 
 class Verdict(models.TextChoices):
     BETTER = "better", "Better than similar councils"
-    SIMILAR = "similar", "Similar to similar councils"
+    SIMILAR = "similar", "In line with similar councils"
     WORSE = "worse", "Worse than similar councils"
     HIGHER = "higher", "Higher than similar councils"
     LOWER = "lower", "Lower than similar councils"

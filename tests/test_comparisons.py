@@ -313,3 +313,14 @@ def _published_rows(path, **wanted):
 def _published_row(path, **wanted):
     [row] = list(_published_rows(path, **wanted))
     return row
+
+
+def test_comparing_many_measures_takes_as_few_queries_as_one(published, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    measures = list(PublishedMeasure.objects.all())
+    with CaptureQueriesContext(connection) as one:
+        comparisons_for_measures(measures[:1])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        comparisons_for_measures(measures)
