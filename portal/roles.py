@@ -37,7 +37,8 @@ ENTER_FIGURES = ["indicators.view_figure", "indicators.add_figure", "indicators.
 OFFICER_APPS = {"objectives", "indicators", "board"}
 
 ROLE_PERMISSIONS = {
-    Role.OFFICER: [],  # every permission of OFFICER_APPS, added in create_role_groups
+    # and every permission of OFFICER_APPS, added in create_role_groups
+    Role.OFFICER: ["audit.view_auditentry"],
     Role.CONTRIBUTOR: READ_STRATEGY + ENTER_FIGURES + ["objectives.add_actionupdate"],
     Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD + READ_REPORTS,
     Role.ELECTED_MEMBER: READ_STRATEGY + READ_BOARD,

@@ -10,6 +10,7 @@ from django.db import connections
 from django.urls import reverse
 
 from indicators.models import Figure, PerformanceIndicator
+from portal.models import User
 
 from . import factories
 from .factories import PASSWORD, last_ended_period
@@ -68,6 +69,12 @@ def sign_in_by_keyboard(page, live_server, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Password").press("Enter")
+    page.wait_for_url(lambda url: "/account/sign-in/" not in url)
+    if "/account/two-factor/verify/" in page.url:
+        assert_accessible(page)
+        code = factories.current_code(User.objects.get(username=username))
+        page.get_by_label("Code from your authenticator app").fill(code)
+        page.get_by_label("Code from your authenticator app").press("Enter")
     page.wait_for_url(f"{live_server.url}/")
 
 
