@@ -3,15 +3,27 @@
 import io
 import json
 import logging
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 
 from portal.celery import app as celery_app
 from portal.structured_logs import JsonFormatter
 
+from .conftest import require_service
 from .factories import PASSWORD
 
 
@@ -68,7 +80,7 @@ def test_the_worker_check_answers_only_while_a_worker_runs(client, redis_url):
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         response = client.get(reverse("health_workers"))
         assert response.status_code == 200, response.json()
-        assert response.json()["checks"]["workers"] == "1 answering"
+        assert response.json()["checks"]["workers"] == "answering"
 
 
 def test_celerys_own_lines_leave_out_task_arguments():
@@ -93,3 +105,62 @@ def test_a_task_run_by_a_worker_logs_one_line(client, officer, redis_url, log_li
     line = next(line for line in log_lines() if line["logger"] == "portal.tasks")
     assert line["task"] == "portal.tasks.send_password_reset_email" and line["state"] == "SUCCESS"
     assert officer.email not in json.dumps(log_lines())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def answer(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_the_procfile_runs_the_web_server_a_worker_and_beat(redis_url):
+    """`make serve` runs this Procfile: gunicorn, a Celery worker and beat, sharing PostgreSQL and Redis."""
+    database = connection.settings_dict
+    require_service(database["ENGINE"] == "django.db.backends.postgresql", "PostgreSQL (set DATABASE_URL)")
+    port = free_port()
+    bin_folder = Path(sys.executable).parent
+    environment = os.environ | {
+        "PATH": f"{bin_folder}:{os.environ['PATH']}",
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "REDIS_URL": redis_url,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "WORKER_CONCURRENCY": "1",
+    }
+    processes = subprocess.Popen(
+        [str(bin_folder / "honcho"), "start"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and answer(f"http://127.0.0.1:{port}/health/workers/") != 200:
+            assert processes.poll() is None, processes.stdout.read().decode()
+            time.sleep(0.5)
+        assert answer(f"http://127.0.0.1:{port}/health/") == 200
+        assert answer(f"http://127.0.0.1:{port}/health/workers/") == 200
+    finally:
+        os.killpg(processes.pid, signal.SIGTERM)
+        output = processes.communicate(timeout=60)[0].decode()
+    for process in ["web", "worker", "beat"]:
+        assert re.search(rf"{process}\.1 +\| \{{", output), f"{process} wrote no JSON log line:\n{output}"
+    assert "beat: Starting" in output
