@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audit.models import AuditEntry
 from board.models import EvaluationReport
 from indicators.models import Figure, FigureUpload, PerformanceIndicator
 
@@ -255,3 +256,40 @@ def test_another_organisations_contributor_gets_not_found(
     client.force_login(other_contributor)
     url = reverse(name, kwargs=url_kwargs(name, demo_strategy, contributors_figure))
     assert client.get(url).status_code == 404
+
+
+# Pages that only take a POST: who is refused, and how. (Allowed roles' journeys are in
+# the tests of each feature.)
+REFUSED_POSTS = {
+    "board:meeting_minutes_approve": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:meeting_record_add": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:action_done": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_compile": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_step": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "indicators:figure_action": {"board_member": 403, "councillor": 403},
+    "two_factor_turn_off": {"officer": 403, "superuser": 403},
+}
+
+
+def posted_expectations():
+    """Every refusal a GET gets, a POST gets too; plus the refusals of POST-only pages."""
+    for name, rule in sorted(EXPECTED.items()):
+        refused = {persona: answer for persona, answer in rule.items() if answer in ("sign-in", 403, 404)}
+        refused |= REFUSED_POSTS.get(name, {})
+        for persona, answer in sorted(refused.items()):
+            yield name, persona, answer
+
+
+def recorded_changes() -> int:
+    return AuditEntry.objects.filter(event__in=["created", "changed", "deleted"]).count()
+
+
+@pytest.mark.parametrize("name, persona, expected", list(posted_expectations()))
+def test_a_refused_post_is_refused_and_changes_nothing(
+    client, request, demo_strategy, contributors_figure, name, persona, expected
+):
+    url = reverse(name, kwargs=url_kwargs(name, demo_strategy, contributors_figure))
+    sign_in_as(client, request, persona)
+    before = recorded_changes()
+    check_answer(client.post(url, {"submit": ""}), expected, url)
+    assert recorded_changes() == before, f"{persona} was refused {url} but something changed"
