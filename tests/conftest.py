@@ -136,5 +136,14 @@ def councillor(db):
 
 
 @pytest.fixture
+def contributors_figure(demo_strategy, contributor):
+    """A submitted figure for an indicator the contributor's organisation owns."""
+    from indicators.models import Figure, PerformanceIndicator
+
+    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation, objective__number=2)
+    return factories.FigureFactory(indicator=indicator, status=Figure.Status.SUBMITTED)
+
+
+@pytest.fixture
 def superuser(db):
     return factories.UserFactory(username="ada", is_staff=True, is_superuser=True)

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEntry
 from board.models import EvaluationReport
-from indicators.models import Figure, FigureUpload, PerformanceIndicator
+from indicators.models import FigureUpload
 
 from . import factories
 
@@ -140,13 +140,6 @@ def admin_url_names_without_arguments():
             if name.startswith("admin:") and not pattern.pattern.regex.groupindex
         }
     )
-
-
-@pytest.fixture
-def contributors_figure(demo_strategy, contributor):
-    """A submitted figure for an indicator the contributor's organisation owns."""
-    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation, objective__number=2)
-    return factories.FigureFactory(indicator=indicator, status=Figure.Status.SUBMITTED)
 
 
 def upload_by(person):
