@@ -46,6 +46,7 @@ urlpatterns = [
     path("strategy/", include("objectives.urls")),
     path("indicators/", include("indicators.urls")),
     path("board/", include("board.urls")),
+    path("", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from communications.selectors import latest_published_newsletter
+from communications.services import is_subscribed
 from objectives.models import Objective, Strategy
 from objectives.selectors import officer_attention, organisation_work
 
@@ -27,6 +29,8 @@ def home(request):
     if user.has_role(Role.CONTRIBUTOR) and user.organisation_id:
         context["organisation"] = user.organisation
         context |= organisation_work(strategy, user.organisation)
+    if user.has_role(Role.ELECTED_MEMBER):
+        context["latest_newsletter"] = latest_published_newsletter()
     if user.has_perm("objectives.view_strategy"):
         context["objectives"] = list(Objective.objects.filter(strategy=strategy).with_progress())
         context["duties"] = list(strategy.duties.all())
@@ -34,7 +38,10 @@ def home(request):
 
 
 def account(request):
-    return render(request, "portal/account.html")
+    context = {}
+    if request.user.has_role(Role.ELECTED_MEMBER):
+        context["newsletter_subscribed"] = is_subscribed(request.user)
+    return render(request, "portal/account.html", context)
 
 
 @login_not_required
