@@ -82,6 +82,7 @@ class Newsletter(models.Model):
     ALLOWED_TRANSITIONS = {
         (Status.DRAFT, Status.SCHEDULED),
         (Status.DRAFT, Status.PUBLISHED),
+        (Status.SCHEDULED, Status.SCHEDULED),  # moved to another day
         (Status.SCHEDULED, Status.PUBLISHED),
         (Status.SCHEDULED, Status.DRAFT),
     }

@@ -3,12 +3,14 @@
 import datetime
 import hashlib
 import logging
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import User
@@ -29,18 +31,16 @@ def newsletter_publish(*, newsletter: Newsletter, publish_at: datetime.datetime 
     now = timezone.now()
     with transaction.atomic():
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-        if publish_at is not None and publish_at > now:
-            if not newsletter.can_move_to(Newsletter.Status.SCHEDULED) and (
-                newsletter.status != Newsletter.Status.SCHEDULED
-            ):
-                raise ValidationError("This newsletter has already been published")
+        scheduling = publish_at is not None and publish_at > now
+        wanted = Newsletter.Status.SCHEDULED if scheduling else Newsletter.Status.PUBLISHED
+        if not newsletter.can_move_to(wanted):
+            raise ValidationError("This newsletter has already been published")
+        if scheduling:
             newsletter.status = Newsletter.Status.SCHEDULED
             newsletter.publish_at = publish_at
             newsletter.full_clean()
             newsletter.save()
             return newsletter
-        if not newsletter.can_move_to(Newsletter.Status.PUBLISHED):
-            raise ValidationError("This newsletter has already been published")
         newsletter.status = Newsletter.Status.PUBLISHED
         newsletter.publish_at = newsletter.publish_at or now
         newsletter.published_at = now
@@ -93,14 +93,16 @@ def newsletter_deliver(*, newsletter_id: int) -> int:
 
     Each delivery is claimed (a row unique per issue and member) before the
     email goes and marked sent after, so a retried or repeated job sends no one
-    a second copy. A send that fails gives the claim back, so a retry tries
-    that member again; one that dies part way leaves its claim, so nobody is
-    ever emailed twice.
+    a second copy. A send that fails gives the claim back and the others are
+    still sent; the first failure is raised at the end so the job is retried
+    for those members only. A job that dies mid-send leaves its claim, so
+    nobody is ever emailed twice.
     """
     newsletter = Newsletter.objects.published().filter(pk=newsletter_id).first()
     if newsletter is None:
         return 0
     sent = 0
+    failures = []
     for member in newsletter_recipients():
         try:
             with transaction.atomic():
@@ -109,13 +111,17 @@ def newsletter_deliver(*, newsletter_id: int) -> int:
             continue  # claimed by an earlier or a concurrent run
         try:
             _send_newsletter_email(newsletter, member)
-        except Exception:
+        except (SMTPException, OSError) as error:
             delivery.delete()
-            raise
+            logger.warning("Could not email %s to %s: %s", newsletter, member, error)
+            failures.append(error)
+            continue
         delivery.sent_at = timezone.now()
         delivery.save(update_fields=["sent_at"])
         sent += 1
     logger.info("Emailed %s to %s members", newsletter, sent)
+    if failures:
+        raise failures[0]
     return sent
 
 
@@ -124,7 +130,7 @@ def _send_newsletter_email(newsletter: Newsletter, member) -> None:
         "member": member,
         "newsletter": newsletter,
         "url": f"{settings.PORTAL_BASE_URL}{newsletter.get_absolute_url()}",
-        "account_url": f"{settings.PORTAL_BASE_URL}/account/",
+        "account_url": f"{settings.PORTAL_BASE_URL}{reverse('account')}",
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
     }

@@ -7,7 +7,7 @@ from .services import due_newsletters_publish, feedback_contacts_erase, newslett
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError),
+    autoretry_for=(SMTPException, OSError),
     retry_backoff=60,
     max_retries=5,
 )

@@ -561,3 +561,21 @@ def test_a_real_worker_emails_each_subscriber_once_however_often_the_job_runs(co
         wait_for(lambda: broker.llen("celery") == 0 and broker.hlen("unacked") == 0)  # every job has run
     recipients = sorted(message.to[0] for message in mail.outbox)
     assert recipients == ["kim@example.org", "lee@example.org", "new@example.org"]
+
+
+def test_the_pages_say_they_are_being_written_before_the_officer_writes_them(client, officer):
+    page = client.get(reverse("communications:young_people")).content.decode()
+    assert "These pages are being written." in page
+    client.force_login(officer)
+    assert "Write these pages" in client.get(reverse("communications:young_people")).content.decode()
+
+
+def test_a_published_issue_cannot_be_published_again(councillors, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    newsletter = make_issue()
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletter_publish(newsletter=newsletter)
+    with pytest.raises(ValidationError):
+        newsletter_publish(newsletter=newsletter)
+    assert len(mail.outbox) == 2
