@@ -111,12 +111,14 @@ def consultation_indicator_computed(*, strategy) -> PerformanceIndicator | None:
 def communications_demo_load(*, strategy, today: datetime.date | None = None) -> int:
     """Add the demo newsletters, young people's pages and feedback, once. Returns newsletters made."""
     today = today or timezone.localdate()
-    consultation_indicator_computed(strategy=strategy)
+    consultation = consultation_indicator_computed(strategy=strategy)
     indicators = list(
         PerformanceIndicator.objects.filter(objective__strategy=strategy, figures__status="verified")
         .distinct()
-        .order_by("objective__number", "position")
+        .order_by("-counts_children", "objective__number", "position")
     )
+    counted_from_feedback = [consultation] if consultation else []
+    about_young_people = [*counted_from_feedback, *(i for i in indicators if i != consultation)][:4]
     if not YoungPeoplePage.objects.exists():
         page = YoungPeoplePage.objects.create(
             introduction=INTRODUCTION,
@@ -126,7 +128,7 @@ def communications_demo_load(*, strategy, today: datetime.date | None = None) ->
             done_so_far=DONE_SO_FAR,
             help_and_advocacy=HELP,
         )
-        page.indicators.set(indicators[:4])
+        page.indicators.set(about_young_people)
     if not Feedback.objects.exists():
         _demo_feedback(today)
     if Newsletter.objects.exists():

@@ -2,7 +2,7 @@ import datetime
 import re
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import HTML, Field, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
@@ -235,7 +235,6 @@ class FeedbackForm(GovukFormMixin, forms.Form):
     contact_consent = forms.BooleanField(
         label="I would like a reply, and I agree you can contact me using the details below",
         required=False,
-        help_text="You do not have to. If you leave this unticked, nobody will know who sent this.",
     )
     reply_email = forms.EmailField(
         label="Email address (optional)",
@@ -256,7 +255,16 @@ class FeedbackForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.helper.layout = Layout(
-            *[self.layout_field(name) for name in self.fields if name != "website"],
+            *[self.layout_field(name) for name in ("sender", "topic", "message")],
+            Fieldset(
+                HTML(
+                    '<p class="govuk-hint">You do not have to. If you leave the box unticked, '
+                    "nobody will know who sent this.</p>"
+                ),
+                *[self.layout_field(name) for name in ("contact_consent", "reply_email", "reply_phone")],
+                legend="Would you like a reply?",
+                legend_size=Size.SMALL,
+            ),
             HTML('<div hidden><label for="id_website">Leave this empty</label>{{ form.website }}</div>'),
             Submit("submit", self.submit_label),
         )
