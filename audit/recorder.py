@@ -45,6 +45,12 @@ def is_audited(model) -> bool:
     return model._meta.app_label in AUDITED_APP_LABELS and model is not AuditEntry
 
 
+def hidden_fields(model) -> tuple[str, ...]:
+    """A model's fields whose values the log must not keep (``audit_hidden_fields``), such as
+    personal details that are erased after a retention period."""
+    return getattr(model, "audit_hidden_fields", ())
+
+
 def is_secret(field_name: str) -> bool:
     return any(word in field_name for word in SECRET_FIELD_WORDS) and field_name != "key_document"
 
@@ -70,13 +76,13 @@ def field_values(instance) -> dict:
     }
 
 
-def differences(before: dict, after: dict) -> dict:
+def differences(before: dict, after: dict, hidden=()) -> dict:
     changes = {}
     for name, new in after.items():
         old = before.get(name)
         if old == new:
             continue
-        if is_secret(name):
+        if is_secret(name) or name in hidden:
             changes[name] = ["(hidden)", "(changed)"]
         else:
             changes[name] = [readable(old), readable(new)]
@@ -121,11 +127,12 @@ def record_save(sender, instance, created, raw=False, **kwargs):
     before = getattr(instance, "_audit_before", None)
     instance._audit_before = None
     after = field_values(instance)
+    hidden = hidden_fields(sender)
     if created or before is None:
-        changes = differences({}, {name: value for name, value in after.items() if value not in (None, "")})
-        record(event=AuditEntry.Event.CREATED, obj=instance, changes=changes)
+        filled = {name: value for name, value in after.items() if value not in (None, "")}
+        record(event=AuditEntry.Event.CREATED, obj=instance, changes=differences({}, filled, hidden))
         return
-    changes = differences(before, after)
+    changes = differences(before, after, hidden)
     if changes:
         record(event=AuditEntry.Event.CHANGED, obj=instance, changes=changes)
 
@@ -137,7 +144,9 @@ def record_delete(sender, instance, **kwargs):
     record(
         event=AuditEntry.Event.DELETED,
         obj=instance,
-        changes={name: [pair[1], None] for name, pair in differences({}, before).items()},
+        changes={
+            name: [pair[1], None] for name, pair in differences({}, before, hidden_fields(sender)).items()
+        },
     )
 
 

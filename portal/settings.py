@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "indicators",
     "board",
     "audit",
+    "communications",
 ]
 
 MIDDLEWARE = [
@@ -297,3 +298,20 @@ BOARD_QUORUM_DIVISOR = env_int("BOARD_QUORUM_DIVISOR", 3)
 # sign-in is refused for that account or address until the lockout period ends.
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 10)
 SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 15 * 60)
+
+# Communications: the newsletter, the young people's pages and feedback.
+CELERY_BEAT_SCHEDULE |= {
+    "publish-scheduled-newsletters": {
+        "task": "communications.tasks.publish_due_newsletters",
+        "schedule": 300.0,
+    },
+    "erase-expired-feedback-contacts": {
+        "task": "communications.tasks.erase_expired_feedback_contacts",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+# Reply details someone left with their feedback are erased after this many days.
+FEEDBACK_CONTACT_RETENTION_DAYS = env_int("FEEDBACK_CONTACT_RETENTION_DAYS", 90)
+# At most this many feedback messages from one network address in each window.
+FEEDBACK_MAX_PER_ADDRESS = env_int("FEEDBACK_MAX_PER_ADDRESS", 5)
+FEEDBACK_RATE_WINDOW_SECONDS = env_int("FEEDBACK_RATE_WINDOW_SECONDS", 60 * 60)

@@ -51,6 +51,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("board/", include("board.urls")),
     path("audit/", include("audit.urls")),
+    path("", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]
 

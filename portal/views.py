@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.recorder import record as audit_record
+from communications.selectors import latest_published_newsletter
+from communications.services import is_subscribed
 from objectives.models import Objective, Strategy
 from objectives.selectors import officer_attention, organisation_work
 
@@ -37,6 +39,8 @@ def home(request):
     if user.has_role(Role.CONTRIBUTOR) and user.organisation_id:
         context["organisation"] = user.organisation
         context |= organisation_work(strategy, user.organisation)
+    if user.has_role(Role.ELECTED_MEMBER):
+        context["latest_newsletter"] = latest_published_newsletter()
     if user.has_perm("objectives.view_strategy"):
         context["objectives"] = list(Objective.objects.filter(strategy=strategy).with_progress())
         context["duties"] = list(strategy.duties.all())
@@ -44,14 +48,13 @@ def home(request):
 
 
 def account(request):
-    return render(
-        request,
-        "portal/account.html",
-        {
-            "two_factor_on": two_factor.confirmed_device(request.user) is not None,
-            "two_factor_required": two_factor.is_required_for(request.user),
-        },
-    )
+    context = {
+        "two_factor_on": two_factor.confirmed_device(request.user) is not None,
+        "two_factor_required": two_factor.is_required_for(request.user),
+    }
+    if request.user.has_role(Role.ELECTED_MEMBER):
+        context["newsletter_subscribed"] = is_subscribed(request.user)
+    return render(request, "portal/account.html", context)
 
 
 @login_not_required

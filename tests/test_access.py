@@ -4,6 +4,7 @@ The table below is the portal's access policy. A page added without a rule here
 fails ``test_every_page_has_an_access_rule``.
 """
 
+import datetime
 import re
 
 import pytest
@@ -21,6 +22,7 @@ PERSONAS = ["anonymous", "officer", "contributor", "board_member", "councillor",
 SIGNED_IN = {"officer": 200, "contributor": 200, "board_member": 200, "councillor": 200, "superuser": 200}
 SIGN_IN_FIRST = {"anonymous": "sign-in"}
 EVERYONE = {persona: 200 for persona in PERSONAS}
+OFFICERS_ONLY = {"contributor": 403, "board_member": 403, "councillor": 403}
 
 # url name -> expected answer per persona: a status code, or "sign-in" for a
 # redirect to the sign-in page.
@@ -102,6 +104,20 @@ EXPECTED = {
     | {"officer": 404, "contributor": 200, "board_member": 403, "councillor": 403, "superuser": 404},
     # Only POST is accepted; the POST journeys are in test_figures.
     "indicators:figure_action": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # Communications: the newsletter, the young people's pages and feedback.
+    "communications:newsletters": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "communications:newsletter": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "communications:newsletter_new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "communications:newsletter_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "communications:newsletter_publish": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:newsletter_unschedule": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:newsletter_subscription": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:young_people": EVERYONE,
+    "communications:young_people_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "communications:feedback": EVERYONE,
+    "communications:feedback_sent": EVERYONE,
+    "communications:feedback_list": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "communications:feedback_review": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
 }
 
 # The admin site has its own guard (staff only); its pages without arguments are
@@ -147,7 +163,29 @@ def upload_by(person):
     return FigureUpload.objects.create(uploaded_by=person, filename="figures.csv", content=content)
 
 
+def communications_url_kwargs(name):
+    from communications.models import Feedback, Newsletter, YoungPeoplePage
+
+    Newsletter.objects.create(
+        month=datetime.date(2026, 3, 1), summary="March", headline="Hello", status=Newsletter.Status.PUBLISHED
+    )
+    YoungPeoplePage.objects.create(
+        introduction="Hello", aims="Aims", pledge="Pledge", done_so_far="Done", help_and_advocacy="Help"
+    )
+    draft = Newsletter.objects.create(month=datetime.date(2026, 4, 1), summary="April", headline="Hello")
+    feedback = Feedback.objects.create(sender="care_leaver", topic="home", message="Thank you")
+    return {
+        "communications:newsletter": {"year": 2026, "month": 3},
+        "communications:newsletter_edit": {"pk": draft.pk},
+        "communications:newsletter_publish": {"pk": draft.pk},
+        "communications:newsletter_unschedule": {"pk": draft.pk},
+        "communications:feedback_review": {"pk": feedback.pk},
+    }.get(name, {})
+
+
 def url_kwargs(name, demo_strategy, figure):
+    if name.startswith("communications:"):
+        return communications_url_kwargs(name)
     objective = demo_strategy.objectives[1]
     if name.startswith("board:") and name != "board:overview":
         report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)

@@ -155,3 +155,18 @@ def test_nobody_can_change_entries_in_the_admin(client, superuser):
     assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
     assert client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk])).status_code == 403
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
+
+
+def test_feedback_is_recorded_without_its_message_or_contact_details(db):
+    from communications.models import Feedback
+
+    feedback = Feedback.objects.create(
+        sender=Feedback.Sender.CARE_LEAVER,
+        topic=Feedback.Topic.choices[0][0],
+        message="My name is Sam and I live at 1 High Street",
+        contact_consent=True,
+        reply_email="sam@example.org",
+    )
+    entry = AuditEntry.objects.get(object_type="communications.Feedback", object_id=str(feedback.pk))
+    assert "Sam" not in str(entry.changes) and "sam@example.org" not in str(entry.changes)
+    assert entry.changes["message"] == ["(hidden)", "(changed)"]

@@ -298,3 +298,136 @@ def test_a_contributor_enters_a_figure_with_the_keyboard_alone(
     page.wait_for_url(f"{live_server.url}{indicator.get_absolute_url()}")
     assert page.get_by_text("has been submitted for verification").is_visible()
     assert Figure.objects.get(indicator=indicator).value == 17
+
+
+# Communications: the newsletter, the young people's pages and feedback.
+
+
+@pytest.fixture
+def newsletters_and_pages(demo_strategy):
+    from communications.models import Feedback, Newsletter, YoungPeoplePage
+
+    indicator = demo_strategy.objectives[2].indicators.first()
+    factories.FigureFactory(indicator=indicator, value=42, status=Figure.Status.VERIFIED)
+    published = []
+    for month, headline in ((9, "September's news for corporate parents."), (10, "Placements are steadier.")):
+        newsletter = Newsletter.objects.create(
+            month=datetime.date(2026, month, 1),
+            summary="News for corporate parents.",
+            headline=headline,
+            stories="- A care leaver started university.",
+            next_board_meeting="The Board meets in January.",
+            training="Induction for new councillors.",
+            status=Newsletter.Status.PUBLISHED,
+            published_figures=[],
+        )
+        published.append(newsletter)
+    draft = Newsletter.objects.create(
+        month=datetime.date(2026, 11, 1), summary="Draft.", headline="Not out yet."
+    )
+    draft.headline_indicators.set([indicator])
+    page = YoungPeoplePage.objects.create(
+        introduction="The council is your corporate parent.",
+        aims="- You have the same chances as anyone else.",
+        pledge="- We will listen to you.",
+        pledge_is_demo=True,
+        done_so_far="We started these pages.",
+        help_and_advocacy="Ask for an advocate at any time.",
+    )
+    page.indicators.set([indicator])
+    feedback = Feedback.objects.create(
+        sender="care_leaver",
+        topic="home",
+        message="Please call me.",
+        contact_consent=True,
+        reply_phone="07700 900 982",
+    )
+    return {"published": published, "draft": draft, "feedback": feedback}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_councillor_reads_the_latest_newsletter_and_the_archive(
+    live_server, councillor, newsletters_and_pages, browser_page
+):
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, councillor.username)
+    assert page.get_by_role("heading", name="The latest newsletter: October 2026").is_visible()
+    assert page.get_by_text("Placements are steadier.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Read the newsletter for October 2026").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "October 2026"
+    assert page.get_by_role("heading", name="Celebrating achievements").is_visible()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Newsletter").click()
+    assert page.get_by_role("link", name="September 2026").is_visible()
+    assert page.get_by_role("link", name="November 2026").count() == 0  # the draft
+    assert_accessible(page)
+    page.get_by_role("link", name="September 2026").click()
+    assert page.get_by_text("September's news for corporate parents.").is_visible()
+    page.goto(f"{live_server.url}{reverse('account')}")
+    page.get_by_role("button", name="Stop newsletter emails").click()
+    assert page.get_by_text("You will no longer get newsletter emails.").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_young_person_sends_feedback_from_a_phone(live_server, newsletters_and_pages, browser_page):
+    from communications.models import Feedback
+
+    page = browser_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_role("link", name="Read what your corporate parents promise").click()
+    assert page.get_by_role("heading", name="Our pledge to you").is_visible()
+    assert page.get_by_text("This pledge is example text").is_visible()
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Tell us what you think").first.click()
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert_accessible(page)
+    page.get_by_label("What do you want to tell us?").fill("I want more say about where I live.")
+    page.get_by_role("button", name="Send").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Select who you are" in summary.inner_text()
+    assert (
+        page.get_by_label("What do you want to tell us?").input_value()
+        == "I want more say about where I live."
+    )
+    assert_accessible(page)
+    page.get_by_label("A care leaver").check()
+    page.get_by_label("Where I live").check()
+    page.get_by_role("button", name="Send").click()
+    assert page.get_by_role("heading", name="Thank you for telling us").is_visible()
+    assert_accessible(page)
+    assert Feedback.objects.filter(message="I want more say about where I live.", reply_email="").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_communications_page_the_officer_opens_passes_the_accessibility_scan(
+    live_server, officer, newsletters_and_pages, browser_page
+):
+    draft = newsletters_and_pages["draft"]
+    pages = [
+        reverse("communications:newsletters"),
+        reverse("communications:newsletter_new"),
+        draft.get_absolute_url(),
+        reverse("communications:newsletter_edit", kwargs={"pk": draft.pk}),
+        newsletters_and_pages["published"][0].get_absolute_url(),
+        reverse("communications:young_people"),
+        reverse("communications:young_people_edit"),
+        reverse("communications:feedback_list"),
+        newsletters_and_pages["feedback"].get_absolute_url(),
+    ]
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, officer.username)
+    for path in pages:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in (reverse("communications:feedback_list"), draft.get_absolute_url()):
+        page.goto(f"{live_server.url}{path}")
+        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"), path
