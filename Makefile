@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 # starts web servers and workers, which refuse an insecure key.
 TEST_SECRET_KEY = test-only-secret-key-that-is-long-enough-for-django-checks-0123456789
 
-.PHONY: demo test lint format migrations-check frontend benchmark clean
+.PHONY: demo test serve lint format migrations-check frontend benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,15 +23,23 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
+# The demo lets officers sign in with a password alone; a real portal asks them for a code too.
 demo: $(VENV)/.runtime-installed
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	SECRET_KEY="$${SECRET_KEY:-$(TEST_SECRET_KEY)}" DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
+
+# Production-like: gunicorn, a Celery worker and beat from the Procfile, run by honcho.
+# Needs SECRET_KEY, DATABASE_URL (PostgreSQL), REDIS_URL and ALLOWED_HOSTS (see the README).
+serve: $(VENV)/.runtime-installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -49,3 +49,7 @@ class Computation(models.TextChoices):
         "Organisations that submitted figures in the period",
     )
     BOARD_MEETINGS = "board_meetings", "Meetings of the Corporate Parenting Board held in the period"
+    CONSULTATION_FEEDBACK = (
+        "consultation_feedback",
+        "Young people in care and care leavers who sent feedback in the period",
+    )

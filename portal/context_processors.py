@@ -6,10 +6,15 @@ SECTION_BY_NAMESPACE = {"objectives": "strategy", "indicators": "indicators", "b
 SECTION_BY_URL_NAME = {"home": "home", "account": "account", "password_change": "account"}
 
 
+COMMUNICATIONS_SECTION_BY_URL_NAME = {"feedback_list": "feedback", "feedback_review": "feedback"}
+
+
 def current_section(request) -> str | None:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return None
+    if match.namespace == "communications":
+        return COMMUNICATIONS_SECTION_BY_URL_NAME.get(match.url_name, "newsletter")
     return SECTION_BY_NAMESPACE.get(match.namespace) or SECTION_BY_URL_NAME.get(match.url_name)
 
 

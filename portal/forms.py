@@ -141,3 +141,39 @@ def set_new_password_fields(form) -> None:
     form.fields["new_password1"].error_messages["required"] = "Enter a new password"
     form.fields["new_password2"].label = "Confirm new password"
     form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+class TwoFactorCodeForm(GovukFormMixin, forms.Form):
+    submit_label = "Continue"
+    autocomplete = {"code": "one-time-code"}
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows now, for example 123456",
+        max_length=6,
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "max_length": "Enter the code as 6 digits",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, request, device, **kwargs):
+        self.request = request
+        self.device = device
+        super().__init__(*args, **kwargs)
+
+    def layout_field(self, name):
+        return Field.text(name, field_width=5)
+
+    def clean_code(self):
+        from . import two_factor
+
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Enter the code as 6 digits")
+        if not two_factor.code_accepted(self.request, self.device, code):
+            raise forms.ValidationError(
+                "The code is not right or has already been used: enter the newest code from your app"
+            )
+        return code

@@ -22,6 +22,12 @@ def navigation_for(user, current_section: str | None) -> list[dict]:
         items.append(NavigationItem("Indicators", reverse("indicators:list"), "indicators"))
     if user.has_perm("board.view_boardseat"):
         items.append(NavigationItem("Board", reverse("board:overview"), "board"))
+    if user.has_perm("communications.view_newsletter"):
+        items.append(NavigationItem("Newsletter", reverse("communications:newsletters"), "newsletter"))
+    if user.has_perm("communications.change_feedback"):
+        items.append(NavigationItem("Feedback", reverse("communications:feedback_list"), "feedback"))
+    if user.has_perm("audit.view_auditentry"):
+        items.append(NavigationItem("Audit log", reverse("audit:log"), "audit"))
     if user.is_staff:
         items.append(NavigationItem("Admin", reverse("admin:index"), "admin"))
     items.append(NavigationItem("Your account", reverse("account"), "account"))

@@ -31,16 +31,18 @@ READ_STRATEGY = [
 ]
 READ_BOARD = ["board.view_boardseat", "board.view_meeting"]
 READ_REPORTS = ["board.view_evaluationreport"]
+READ_NEWSLETTERS = ["communications.view_newsletter"]
 ENTER_FIGURES = ["indicators.view_figure", "indicators.add_figure", "indicators.change_figure"]
 
 # The officer may do everything in these apps; the other roles get named permissions.
-OFFICER_APPS = {"objectives", "indicators", "board", "comparisons"}
+OFFICER_APPS = {"objectives", "indicators", "board", "comparisons", "communications"}
 
 ROLE_PERMISSIONS = {
-    Role.OFFICER: [],  # every permission of OFFICER_APPS, added in create_role_groups
+    # and every permission of OFFICER_APPS, added in create_role_groups
+    Role.OFFICER: ["audit.view_auditentry"],
     Role.CONTRIBUTOR: READ_STRATEGY + ENTER_FIGURES + ["objectives.add_actionupdate"],
-    Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD + READ_REPORTS,
-    Role.ELECTED_MEMBER: READ_STRATEGY + READ_BOARD,
+    Role.BOARD_MEMBER: READ_STRATEGY + READ_BOARD + READ_REPORTS + READ_NEWSLETTERS,
+    Role.ELECTED_MEMBER: READ_STRATEGY + READ_BOARD + READ_NEWSLETTERS,
 }
 
 

@@ -69,23 +69,31 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "objectives",
     "indicators",
     "board",
     "comparisons",
+    "audit",
+    "communications",
 ]
 
 MIDDLEWARE = [
+    "portal.structured_logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.middleware.TwoFactorMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
@@ -139,6 +147,11 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 # ...and 12 hours after signing in, however active.
 SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)
+
+# Two-factor sign-in with an authenticator app: required for officers and
+# administrators (TWO_FACTOR_REQUIRED=false only for a local demonstration).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Corporate Parenting Portal")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-gb"
@@ -232,12 +245,23 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One JSON line per request, per task and per message, with the request or task id and
+# the user's id (LOG_FORMAT=text for plain lines while developing).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "portal.structured_logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The request log replaces Django's own line per request.
+    "loggers": {"django.server": {"level": "WARNING"}},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+HEALTH_WORKER_TIMEOUT_SECONDS = float(env_str("HEALTH_WORKER_TIMEOUT_SECONDS", "2"))
 
 # Small-number suppression: counts of children from 1 to this number are shown as "c"
 # everywhere beyond the corporate parenting officer's own pages.
@@ -280,3 +304,20 @@ BOARD_QUORUM_DIVISOR = env_int("BOARD_QUORUM_DIVISOR", 3)
 # sign-in is refused for that account or address until the lockout period ends.
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 10)
 SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 15 * 60)
+
+# Communications: the newsletter, the young people's pages and feedback.
+CELERY_BEAT_SCHEDULE |= {
+    "publish-scheduled-newsletters": {
+        "task": "communications.tasks.publish_due_newsletters",
+        "schedule": 300.0,
+    },
+    "erase-expired-feedback-contacts": {
+        "task": "communications.tasks.erase_expired_feedback_contacts",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+# Reply details someone left with their feedback are erased after this many days.
+FEEDBACK_CONTACT_RETENTION_DAYS = env_int("FEEDBACK_CONTACT_RETENTION_DAYS", 90)
+# At most this many feedback messages from one network address in each window.
+FEEDBACK_MAX_PER_ADDRESS = env_int("FEEDBACK_MAX_PER_ADDRESS", 5)
+FEEDBACK_RATE_WINDOW_SECONDS = env_int("FEEDBACK_RATE_WINDOW_SECONDS", 60 * 60)

@@ -10,7 +10,10 @@ account_patterns = [
         auth_views.LoginView.as_view(form_class=forms.SignInForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", views.before_second_step(auth_views.LogoutView.as_view()), name="logout"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/turn-off/", views.two_factor_turn_off, name="two_factor_turn_off"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
@@ -42,11 +45,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("health/", views.health, name="health"),
+    path("health/workers/", views.health_workers, name="health_workers"),
     path("account/", include(account_patterns)),
     path("strategy/", include("objectives.urls")),
     path("indicators/", include("indicators.urls")),
     path("board/", include("board.urls")),
     path("published-statistics/", include("comparisons.urls")),
+    path("audit/", include("audit.urls")),
+    path("", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]
 

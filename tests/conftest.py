@@ -56,6 +56,26 @@ def tasks_run_in_process(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def force_login_completes_two_factor_sign_in():
+    """``client.force_login`` stands for a whole sign-in: for someone with an authenticator
+    app it includes the code. Sign-ins through the form still need the code."""
+    from django.contrib.auth.signals import user_logged_in
+    from django_otp import login as otp_login
+
+    from portal import two_factor
+
+    def complete(sender, request, user, **kwargs):
+        forced = not request.path  # the test client's own request, not a page's
+        if forced and (device := two_factor.confirmed_device(user)) is not None:
+            request.user = user  # the test client's request has no user of its own
+            otp_login(request, device)
+
+    user_logged_in.connect(complete, dispatch_uid="tests_force_login_two_factor")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests_force_login_two_factor")
+
+
 @pytest.fixture
 def redis_url():
     url = django_settings.REDIS_URL
@@ -113,6 +133,15 @@ def board_member(db):
 @pytest.fixture
 def councillor(db):
     return factories.UserFactory(username="kim", roles=[Role.ELECTED_MEMBER])
+
+
+@pytest.fixture
+def contributors_figure(demo_strategy, contributor):
+    """A submitted figure for an indicator the contributor's organisation owns."""
+    from indicators.models import Figure, PerformanceIndicator
+
+    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation, objective__number=2)
+    return factories.FigureFactory(indicator=indicator, status=Figure.Status.SUBMITTED)
 
 
 @pytest.fixture

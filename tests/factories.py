@@ -1,14 +1,18 @@
 import datetime
+import time
 from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from board.models import AgendaItem, BoardAction, BoardSeat, CompileRun, EvaluationReport, Meeting
 from board.reports import latest_ended_half_year, report_compile
 from indicators.models import Figure, Frequency, PerformanceIndicator, Polarity, Target, Unit
 from indicators.periods import Period
 from objectives.models import Action, Objective, Organisation, Strategy
+from portal import two_factor
 from portal.models import User
 from portal.roles import group_for
 
@@ -42,6 +46,27 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and roles:
             self.groups.set([group_for(role) for role in roles])
         self.save()
+
+    @factory.post_generation
+    def authenticator(self, create, wanted, **kwargs):
+        """People who must use two-factor sign-in have set up their authenticator app."""
+        if create and (wanted or (wanted is None and two_factor.is_required_for(self))):
+            authenticator_for(self)
+
+
+def authenticator_for(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name=two_factor.DEVICE_NAME, confirmed=True)
+
+
+def current_code(user, steps_ahead: int = 0) -> str:
+    return current_code_for_device(TOTPDevice.objects.get(user=user, confirmed=True), steps_ahead)
+
+
+def current_code_for_device(device, steps_ahead: int = 0) -> str:
+    """The code the person's app shows now, or ``steps_ahead`` codes later (the portal allows one)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():06d}"
 
 
 class StrategyFactory(factory.django.DjangoModelFactory):

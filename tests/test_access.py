@@ -4,13 +4,16 @@ The table below is the portal's access policy. A page added without a rule here
 fails ``test_every_page_has_an_access_rule``.
 """
 
+import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audit.models import AuditEntry
 from board.models import EvaluationReport
-from indicators.models import Figure, FigureUpload, PerformanceIndicator
+from indicators.models import FigureUpload
 
 from . import factories
 
@@ -19,6 +22,7 @@ PERSONAS = ["anonymous", "officer", "contributor", "board_member", "councillor",
 SIGNED_IN = {"officer": 200, "contributor": 200, "board_member": 200, "councillor": 200, "superuser": 200}
 SIGN_IN_FIRST = {"anonymous": "sign-in"}
 EVERYONE = {persona: 200 for persona in PERSONAS}
+OFFICERS_ONLY = {"contributor": 403, "board_member": 403, "councillor": 403}
 
 # url name -> expected answer per persona: a status code, or "sign-in" for a
 # redirect to the sign-in page.
@@ -26,11 +30,17 @@ EXPECTED = {
     "home": SIGN_IN_FIRST | SIGNED_IN,
     "accessibility": EVERYONE,
     "health": EVERYONE,
+    # No worker runs during this test: with a broker the check says so; without, tasks run in-process.
+    "health_workers": {persona: 503 if settings.REDIS_URL else 200 for persona in PERSONAS},
     "account": SIGN_IN_FIRST | SIGNED_IN,
     "login": {"anonymous": 200} | {persona: 302 for persona in SIGNED_IN},
     # Signing out is a POST; a GET is refused. Tested as a journey in test_accounts.
     "logout": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "password_change": SIGN_IN_FIRST | SIGNED_IN,
+    # Signed-in officers and administrators have already given their code: the pages send them on.
+    "two_factor_setup": SIGN_IN_FIRST | SIGNED_IN | {"officer": 302, "superuser": 302},
+    "two_factor_verify": SIGN_IN_FIRST | {persona: 302 for persona in SIGNED_IN},
+    "two_factor_turn_off": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "password_change_done": SIGN_IN_FIRST | SIGNED_IN,
     "password_reset": EVERYONE,
     "password_reset_done": EVERYONE,
@@ -40,6 +50,7 @@ EXPECTED = {
     "objectives:detail": SIGN_IN_FIRST | SIGNED_IN,
     "objectives:action": SIGN_IN_FIRST | SIGNED_IN,
     "indicators:list": SIGN_IN_FIRST | SIGNED_IN,
+    "audit:log": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:detail": SIGN_IN_FIRST | SIGNED_IN,
     "board:overview": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
     "indicators:overdue": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
@@ -111,6 +122,20 @@ EXPECTED = {
     | {"contributor": 403, "board_member": 403, "councillor": 403},
     "comparisons:report_card": SIGN_IN_FIRST | SIGNED_IN,
     "comparisons:report_card_pdf": SIGN_IN_FIRST | SIGNED_IN,
+    # Communications: the newsletter, the young people's pages and feedback.
+    "communications:newsletters": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "communications:newsletter": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "communications:newsletter_new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "communications:newsletter_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "communications:newsletter_publish": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:newsletter_unschedule": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:newsletter_subscription": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:young_people": EVERYONE,
+    "communications:young_people_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "communications:feedback": EVERYONE,
+    "communications:feedback_sent": EVERYONE,
+    "communications:feedback_list": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "communications:feedback_review": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
 }
 
 # The admin site has its own guard (staff only); its pages without arguments are
@@ -120,7 +145,11 @@ ADMIN_RULE = {persona: "admin-sign-in" for persona in PERSONAS} | {
     "superuser": 200,
 }
 # Answers only with its query parameters; without them even an administrator is refused.
-ADMIN_EXCEPTIONS = {("admin:autocomplete", "superuser"): 403}
+ADMIN_EXCEPTIONS = {
+    ("admin:autocomplete", "superuser"): 403,
+    # Audit entries are only ever added by the portal itself.
+    ("admin:audit_auditentry_add", "superuser"): 403,
+}
 
 
 def url_names(patterns=None, namespace=""):
@@ -145,13 +174,6 @@ def admin_url_names_without_arguments():
             if name.startswith("admin:") and not pattern.pattern.regex.groupindex
         }
     )
-
-
-@pytest.fixture
-def contributors_figure(demo_strategy, contributor):
-    """A submitted figure for an indicator the contributor's organisation owns."""
-    indicator = PerformanceIndicator.objects.get(owner=contributor.organisation, objective__number=2)
-    return factories.FigureFactory(indicator=indicator, status=Figure.Status.SUBMITTED)
 
 
 def published_statistics_file():
@@ -186,7 +208,29 @@ def upload_by(person):
     return FigureUpload.objects.create(uploaded_by=person, filename="figures.csv", content=content)
 
 
+def communications_url_kwargs(name):
+    from communications.models import Feedback, Newsletter, YoungPeoplePage
+
+    Newsletter.objects.create(
+        month=datetime.date(2026, 3, 1), summary="March", headline="Hello", status=Newsletter.Status.PUBLISHED
+    )
+    YoungPeoplePage.objects.create(
+        introduction="Hello", aims="Aims", pledge="Pledge", done_so_far="Done", help_and_advocacy="Help"
+    )
+    draft = Newsletter.objects.create(month=datetime.date(2026, 4, 1), summary="April", headline="Hello")
+    feedback = Feedback.objects.create(sender="care_leaver", topic="home", message="Thank you")
+    return {
+        "communications:newsletter": {"year": 2026, "month": 3},
+        "communications:newsletter_edit": {"pk": draft.pk},
+        "communications:newsletter_publish": {"pk": draft.pk},
+        "communications:newsletter_unschedule": {"pk": draft.pk},
+        "communications:feedback_review": {"pk": feedback.pk},
+    }.get(name, {})
+
+
 def url_kwargs(name, demo_strategy, figure):
+    if name.startswith("communications:"):
+        return communications_url_kwargs(name)
     objective = demo_strategy.objectives[1]
     if name in ("comparisons:file", "comparisons:measure_new"):
         return {"pk": published_statistics_file().pk}
@@ -292,3 +336,40 @@ def test_another_organisations_contributor_gets_not_found(
     client.force_login(other_contributor)
     url = reverse(name, kwargs=url_kwargs(name, demo_strategy, contributors_figure))
     assert client.get(url).status_code == 404
+
+
+# Pages that only take a POST: who is refused, and how. (Allowed roles' journeys are in
+# the tests of each feature.)
+REFUSED_POSTS = {
+    "board:meeting_minutes_approve": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:meeting_record_add": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:action_done": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_compile": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_step": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "indicators:figure_action": {"board_member": 403, "councillor": 403},
+    "two_factor_turn_off": {"officer": 403, "superuser": 403},
+}
+
+
+def posted_expectations():
+    """Every refusal a GET gets, a POST gets too; plus the refusals of POST-only pages."""
+    for name, rule in sorted(EXPECTED.items()):
+        refused = {persona: answer for persona, answer in rule.items() if answer in ("sign-in", 403, 404)}
+        refused |= REFUSED_POSTS.get(name, {})
+        for persona, answer in sorted(refused.items()):
+            yield name, persona, answer
+
+
+def recorded_changes() -> int:
+    return AuditEntry.objects.filter(event__in=["created", "changed", "deleted"]).count()
+
+
+@pytest.mark.parametrize("name, persona, expected", list(posted_expectations()))
+def test_a_refused_post_is_refused_and_changes_nothing(
+    client, request, demo_strategy, contributors_figure, name, persona, expected
+):
+    url = reverse(name, kwargs=url_kwargs(name, demo_strategy, contributors_figure))
+    sign_in_as(client, request, persona)
+    before = recorded_changes()
+    check_answer(client.post(url, {"submit": ""}), expected, url)
+    assert recorded_changes() == before, f"{persona} was refused {url} but something changed"

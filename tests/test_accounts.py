@@ -9,12 +9,17 @@ from django.urls import reverse
 
 from portal.celery import app as celery_app
 
+from . import factories
 from .factories import PASSWORD
 
 
-def test_signing_in_goes_to_the_home_page(client, officer):
+def test_signing_in_goes_to_the_home_page_after_the_code(client, officer):
     response = client.post(
         reverse("login"), {"username": officer.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor_verify"))
+    response = client.post(
+        response.redirect_chain[-1][0], {"code": factories.current_code(officer)}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("home")
     assert "Your corporate parenting home" in response.content.decode()

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from board.demo import board_demo_load
 from board.models import BoardSeat
+from communications.demo import communications_demo_load
 from comparisons.demo import published_statistics_load
 from indicators.catalogue import catalogue_load
 from indicators.demo import demo_figures_load
@@ -26,7 +27,8 @@ DEMO_ADOPTIONS = [
 DEMO_ACCOUNTS = [
     # username, first name, last name, role, organisation key
     ("officer", "Olivia", "Officer", Role.OFFICER, "social-care"),
-    ("contributor", "Connor", "Contributor", Role.CONTRIBUTOR, "connexions"),
+    # The Primary Care Trust enters its health figures; Connexions' consultation PI is counted from feedback.
+    ("contributor", "Connor", "Contributor", Role.CONTRIBUTOR, "pct"),
     ("board", "Bola", "Boardman", Role.BOARD_MEMBER, "pct"),
     ("councillor", "Kim", "Councillor", Role.ELECTED_MEMBER, None),
 ]
@@ -85,6 +87,7 @@ class Command(BaseCommand):
             )
             board_demo_load(strategy=loaded.strategy)
             published_statistics_load()
+            communications_demo_load(strategy=loaded.strategy)
         self.stdout.write(self.style.SUCCESS(f"Loaded {loaded.strategy} and the demo accounts."))
         if figures:
             self.stdout.write(f"Added {figures} demo figures with targets, marked as demo data.")

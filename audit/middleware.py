@@ -1,0 +1,17 @@
+from .context import acting_as, actor_for
+from .models import AuditEntry
+from .recorder import client_ip, record
+
+
+class AuditMiddleware:
+    """Names the signed-in person on everything recorded during a request, and records refusals."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with acting_as(actor_for(getattr(request, "user", None), client_ip(request))):
+            response = self.get_response(request)
+            if response.status_code == 403:
+                record(event=AuditEntry.Event.REFUSED, detail=f"{request.method} {request.path}"[:300])
+        return response

@@ -1,0 +1,67 @@
+"""Reads for the newsletter and the young people's pages."""
+
+import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models.functions import TruncDate
+
+from indicators.choices import Computation, Trend
+from indicators.selectors import indicator_statuses, register_counter
+from indicators.suppression import suppression_note
+
+from .models import Feedback, Newsletter
+
+
+def public_figures(indicators) -> list[dict]:
+    """Each indicator's latest verified figure with its trend, as anyone beyond the officer sees it.
+
+    Figures are read as a person without a role would read them, so only
+    verified figures appear and small numbers are hidden. The result is plain
+    data, so a published newsletter can keep it as it was.
+    """
+    indicators = list(indicators.select_related("objective"))
+    figures = []
+    for status in indicator_statuses(indicators, user=AnonymousUser()):
+        latest = status.latest_verified
+        if latest is None:
+            continue
+        shown = latest.shown
+        trend = Trend.NOT_COMPARABLE if shown.suppressed else status.trend_from_previous
+        figures.append(
+            {
+                "reference": status.indicator.reference,
+                "title": status.indicator.title,
+                "period": latest.period.label,
+                "value": latest.display,
+                "suppressed": shown.suppressed,
+                "trend": trend.value,
+                "trend_label": trend.label,
+            }
+        )
+    return figures
+
+
+def newsletter_figures(newsletter: Newsletter) -> list[dict]:
+    """The figures as published, or for a draft as they would be published now."""
+    if newsletter.is_published:
+        return newsletter.published_figures
+    return public_figures(newsletter.headline_indicators.all())
+
+
+def figures_note(figures: list[dict]) -> str:
+    return suppression_note() if any(figure["suppressed"] for figure in figures) else ""
+
+
+def latest_published_newsletter() -> Newsletter | None:
+    return Newsletter.objects.published().latest_first().first()
+
+
+@register_counter(Computation.CONSULTATION_FEEDBACK)
+def young_people_giving_feedback(since: datetime.date):
+    """Feedback from young people in care and care leavers counts as taking part in consultation."""
+    return (
+        Feedback.objects.from_young_people()
+        .annotate(day=TruncDate("received_at"))
+        .filter(day__gte=since)
+        .values_list("day", "pk")
+    )

@@ -1,0 +1,223 @@
+"""Writes for the newsletter, its emails, the young people's pages and feedback."""
+
+import datetime
+import hashlib
+import logging
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import User
+from portal.roles import GROUP_NAMES, Role
+
+from .models import Feedback, FeedbackTag, Newsletter, NewsletterDelivery, NewsletterSubscription
+from .selectors import public_figures
+
+logger = logging.getLogger(__name__)
+
+
+def newsletter_publish(*, newsletter: Newsletter, publish_at: datetime.datetime | None = None) -> Newsletter:
+    """Publish an issue now, or schedule it for later; publishing emails the subscribed members.
+
+    The headline figures are frozen as they are at publication, so the archive
+    keeps what readers were shown.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        scheduling = publish_at is not None and publish_at > now
+        wanted = Newsletter.Status.SCHEDULED if scheduling else Newsletter.Status.PUBLISHED
+        if not newsletter.can_move_to(wanted):
+            raise ValidationError("This newsletter has already been published")
+        if scheduling:
+            newsletter.status = Newsletter.Status.SCHEDULED
+            newsletter.publish_at = publish_at
+            newsletter.full_clean()
+            newsletter.save()
+            return newsletter
+        newsletter.status = Newsletter.Status.PUBLISHED
+        newsletter.publish_at = newsletter.publish_at or now
+        newsletter.published_at = now
+        newsletter.published_figures = public_figures(newsletter.headline_indicators.all())
+        newsletter.full_clean()
+        newsletter.save()
+        from .tasks import deliver_newsletter
+
+        transaction.on_commit(lambda: deliver_newsletter.delay(newsletter_id=newsletter.pk))
+    return newsletter
+
+
+def newsletter_unschedule(*, newsletter: Newsletter) -> Newsletter:
+    """Take a scheduled issue back to draft."""
+    with transaction.atomic():
+        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        if not newsletter.can_move_to(Newsletter.Status.DRAFT):
+            raise ValidationError("Only a scheduled newsletter can go back to draft")
+        newsletter.status = Newsletter.Status.DRAFT
+        newsletter.publish_at = None
+        newsletter.save()
+    return newsletter
+
+
+def due_newsletters_publish(*, now: datetime.datetime | None = None) -> list[int]:
+    """Publish the scheduled issues whose time has come. Returns their ids."""
+    published = []
+    for newsletter in Newsletter.objects.due(now).order_by("month"):
+        try:
+            newsletter_publish(newsletter=newsletter)
+        except ValidationError:
+            continue  # published meanwhile by the officer or another run
+        published.append(newsletter.pk)
+    return published
+
+
+def newsletter_recipients():
+    """Active elected members with an email address who have not turned the email off."""
+    return (
+        User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.ELECTED_MEMBER])
+        .exclude(email="")
+        .exclude(newsletter_subscription__subscribed=False)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def newsletter_deliver(*, newsletter_id: int) -> int:
+    """Email a published issue to each subscribed member who has not had it. Returns emails sent.
+
+    Each delivery is claimed (a row unique per issue and member) before the
+    email goes and marked sent after, so a retried or repeated job sends no one
+    a second copy. A send that fails gives the claim back and the others are
+    still sent; the first failure is raised at the end so the job is retried
+    for those members only. A job that dies mid-send leaves its claim, so
+    nobody is ever emailed twice.
+    """
+    newsletter = Newsletter.objects.published().filter(pk=newsletter_id).first()
+    if newsletter is None:
+        return 0
+    sent = 0
+    failures = []
+    for member in newsletter_recipients():
+        try:
+            with transaction.atomic():
+                delivery = NewsletterDelivery.objects.create(newsletter=newsletter, member=member)
+        except IntegrityError:
+            continue  # claimed by an earlier or a concurrent run
+        try:
+            _send_newsletter_email(newsletter, member)
+        except (SMTPException, OSError) as error:
+            delivery.delete()
+            logger.warning("Could not email %s to %s: %s", newsletter, member, error)
+            failures.append(error)
+            continue
+        delivery.sent_at = timezone.now()
+        delivery.save(update_fields=["sent_at"])
+        sent += 1
+    logger.info("Emailed %s to %s members", newsletter, sent)
+    if failures:
+        raise failures[0]
+    return sent
+
+
+def _send_newsletter_email(newsletter: Newsletter, member) -> None:
+    context = {
+        "member": member,
+        "newsletter": newsletter,
+        "url": f"{settings.PORTAL_BASE_URL}{newsletter.get_absolute_url()}",
+        "account_url": f"{settings.PORTAL_BASE_URL}{reverse('account')}",
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
+    }
+    subject = f"The corporate parenting newsletter for {newsletter.title}"
+    text = render_to_string("communications/email/newsletter.txt", context)
+    html = render_to_string("communications/email/newsletter.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [member.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def is_subscribed(member) -> bool:
+    subscription = NewsletterSubscription.objects.filter(member=member).first()
+    return subscription.subscribed if subscription else True
+
+
+def newsletter_subscription_set(*, member, subscribed: bool) -> NewsletterSubscription:
+    subscription, _ = NewsletterSubscription.objects.update_or_create(
+        member=member, defaults={"subscribed": subscribed, "changed_at": timezone.now()}
+    )
+    return subscription
+
+
+# Feedback
+
+
+def _rate_key(address: str) -> str:
+    return "feedback-sent:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def feedback_rate_limited(*, address: str) -> bool:
+    from django.core.cache import cache
+
+    return (cache.get(_rate_key(address)) or 0) >= settings.FEEDBACK_MAX_PER_ADDRESS
+
+
+def feedback_count_sent(*, address: str) -> None:
+    from django.core.cache import cache
+
+    key = _rate_key(address)
+    cache.add(key, 0, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
+
+
+def feedback_receive(
+    *,
+    sender: str,
+    topic: str,
+    message: str,
+    contact_consent: bool,
+    reply_email: str = "",
+    reply_phone: str = "",
+) -> Feedback:
+    """Keep what someone sent. Reply details are dropped unless they agreed to be contacted."""
+    if not contact_consent:
+        reply_email = reply_phone = ""
+    feedback = Feedback(
+        sender=sender,
+        topic=topic,
+        message=message.strip(),
+        contact_consent=contact_consent,
+        reply_email=reply_email.strip(),
+        reply_phone=reply_phone.strip(),
+    )
+    feedback.full_clean()
+    feedback.save()
+    return feedback
+
+
+@transaction.atomic
+def feedback_review(*, feedback: Feedback, tags: list[str], acted_on: bool, note: str = "") -> Feedback:
+    """The officer's tags and whether the council has acted on it."""
+    feedback.tags.set([FeedbackTag.objects.get_or_create(name=name)[0] for name in tags])
+    feedback.acted_on = acted_on
+    feedback.acted_on_note = note.strip()
+    feedback.save(update_fields=["acted_on", "acted_on_note"])
+    return feedback
+
+
+def feedback_contacts_erase(*, now: datetime.datetime | None = None) -> int:
+    """Erase reply details older than the retention period. Returns how many were erased."""
+    now = now or timezone.now()
+    erased = Feedback.objects.contact_expired(now).update(
+        reply_email="", reply_phone="", contact_erased_at=now
+    )
+    logger.info("Erased the contact details of %s feedback messages", erased)
+    return erased
