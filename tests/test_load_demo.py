@@ -301,6 +301,7 @@ def test_a_misspelt_key_is_refused(db, tmp_path):
 
 def test_the_demo_shows_portsmouth_against_england_the_south_east_and_its_neighbours(demo, client):
     client.force_login(User.objects.get(username="officer"))
+    set_up_authenticator(client, "officer")
     stability = PerformanceIndicator.objects.get(catalogue_entry__code="cla-placements-3-plus")
     page = client.get(stability.get_absolute_url()).content.decode()
     assert "Compared with other councils" in page
