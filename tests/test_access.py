@@ -211,13 +211,18 @@ def upload_by(person):
 def communications_url_kwargs(name):
     from communications.models import Feedback, Newsletter, YoungPeoplePage
 
-    Newsletter.objects.create(
-        month=datetime.date(2026, 3, 1), summary="March", headline="Hello", status=Newsletter.Status.PUBLISHED
+    # Made once, however many pages ask: a test may open several of these pages.
+    Newsletter.objects.get_or_create(
+        month=datetime.date(2026, 3, 1),
+        defaults={"summary": "March", "headline": "Hello", "status": Newsletter.Status.PUBLISHED},
     )
-    YoungPeoplePage.objects.create(
-        introduction="Hello", aims="Aims", pledge="Pledge", done_so_far="Done", help_and_advocacy="Help"
+    if not YoungPeoplePage.objects.exists():
+        YoungPeoplePage.objects.create(
+            introduction="Hello", aims="Aims", pledge="Pledge", done_so_far="Done", help_and_advocacy="Help"
+        )
+    draft, _ = Newsletter.objects.get_or_create(
+        month=datetime.date(2026, 4, 1), defaults={"summary": "April", "headline": "Hello"}
     )
-    draft = Newsletter.objects.create(month=datetime.date(2026, 4, 1), summary="April", headline="Hello")
     feedback = Feedback.objects.create(sender="care_leaver", topic="home", message="Thank you")
     return {
         "communications:newsletter": {"year": 2026, "month": 3},

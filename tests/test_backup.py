@@ -1,5 +1,7 @@
 """Backing up the portal and restoring it into an empty database, with nothing lost."""
 
+import json
+
 import pytest
 from django.apps import apps
 from django.core import serializers
@@ -21,6 +23,12 @@ def everything() -> dict[str, str]:
         for model in apps.get_models()
         if model._meta.app_label not in LEFT_OUT and model._meta.managed and not model._meta.proxy
     }
+
+
+def first_difference(before: dict, after: dict, label: str) -> str:
+    rows_before, rows_after = json.loads(before[label]), json.loads(after[label])
+    changed = [(old, new) for old, new in zip(rows_before, rows_after, strict=False) if old != new]
+    return f"{label}: {len(rows_before)} rows before, {len(rows_after)} after; first change {changed[:1]}"
 
 
 def stored_papers() -> dict[str, bytes]:
@@ -49,7 +57,8 @@ def test_a_backup_restores_into_an_empty_database_with_nothing_lost(tmp_path, ca
 
     call_command("restore", str(tmp_path / "portal.zip"))
     after = everything()
-    assert [label for label in before if before[label] != after[label]] == []
+    differing = [label for label in before if before[label] != after[label]]
+    assert differing == [], first_difference(before, after, differing[0])
     assert stored_papers() == papers
 
     # The restored portal carries on: new records get new keys, and are audited.
