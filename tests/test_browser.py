@@ -271,6 +271,7 @@ def tab_to(page, matches, limit=80):
         focused = page.evaluate(
             """() => { const e = document.activeElement; const s = getComputedStyle(e);
                 return {text: (e.innerText || e.value || '').trim(), id: e.id, tag: e.tagName,
+                        href: e.getAttribute('href'),
                         visible: s.outlineStyle !== 'none' || s.boxShadow !== 'none' ||
                                  s.backgroundColor === 'rgb(255, 221, 0)'}; }"""
         )
@@ -487,3 +488,65 @@ def test_every_communications_page_the_officer_opens_passes_the_accessibility_sc
     for path in (reverse("communications:feedback_list"), draft.get_absolute_url()):
         page.goto(f"{live_server.url}{path}")
         assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"), path
+
+
+def press_enter_on(page, matches):
+    tab_to(page, matches)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def link(text):
+    return lambda focused: focused["tag"] == "A" and focused["text"].startswith(text)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_councillor_reads_the_newsletter_with_the_keyboard_alone(
+    live_server, councillor, newsletters_and_pages, browser_page
+):
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, councillor.username)
+    press_enter_on(page, link("Read the newsletter for October 2026"))
+    assert page.get_by_role("heading", level=1).inner_text() == "October 2026"
+    press_enter_on(page, link("Newsletter"))
+    press_enter_on(page, link("September 2026"))
+    assert page.get_by_text("September's news for corporate parents.").is_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_young_person_sends_feedback_with_the_keyboard_alone(
+    live_server, newsletters_and_pages, browser_page
+):
+    from communications.models import Feedback
+
+    page = browser_page
+    page.goto(f"{live_server.url}{reverse('communications:young_people')}")
+    press_enter_on(page, link("Tell us what you think"))
+    # Tab reaches a group of radios at its first option; the arrow keys choose within it.
+    tab_to(page, lambda focused: focused["tag"] == "INPUT" and focused["id"].startswith("id_sender"))
+    page.keyboard.press("ArrowDown")  # the second option: a care leaver
+    tab_to(page, lambda focused: focused["tag"] == "INPUT" and focused["id"].startswith("id_topic"))
+    page.keyboard.press("Space")
+    tab_to(page, lambda focused: focused["tag"] == "TEXTAREA")
+    page.keyboard.type("Thank you for listening.")
+    press_enter_on(page, lambda focused: focused["text"] == "Send")
+    assert page.get_by_role("heading", name="Thank you for telling us").is_visible()
+    feedback = Feedback.objects.get(message="Thank you for listening.")
+    assert feedback.sender == Feedback.Sender.CARE_LEAVER
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_board_member_reads_a_report_with_the_keyboard_alone(
+    live_server, demo_strategy, board_member, browser_page
+):
+    report = factories.compiled_report(demo_strategy.strategy, status="published")
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, board_member.username)
+    press_enter_on(page, link("Board"))
+    press_enter_on(page, link("Evaluation reports"))
+    press_enter_on(page, lambda focused: focused["href"] == report.get_absolute_url())
+    assert page.url == f"{live_server.url}{report.get_absolute_url()}"
+    assert page.get_by_text("A good half-year.").is_visible()
