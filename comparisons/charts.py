@@ -68,7 +68,9 @@ def comparison_chart(comparison, *, council_name: str, region_name: str) -> Comp
     numbers = [value for series in values.values() for value in series if value is not None]
     if not numbers:
         return None
-    top = Decimal(100) if measure.unit == "percentage" else nice_step(max(numbers) / 4 or Decimal(1)) * 4
+    top = nice_step(max(numbers) / 4 or Decimal(1)) * 4
+    if measure.unit == "percentage":
+        top = min(top, Decimal(100))
     step = (WIDTH - LEFT - RIGHT) / max(len(years) - 1, 1)
 
     def y_of(value: Decimal) -> float:

@@ -85,7 +85,7 @@ def series_chart(*, indicator, series: list[tuple[str, Decimal | None, Decimal |
         return None
     step_size = nice_step(max(values) / 4 if max(values) else Decimal(1))
     top = step_size * 4
-    if indicator.unit == "percentage":
+    if indicator.unit == "percentage" and top > 100:
         top, step_size = Decimal(100), Decimal(25)
     step = (WIDTH - LEFT - RIGHT) / max(len(series) - 1, 1)
 

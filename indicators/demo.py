@@ -40,12 +40,23 @@ COUNT_LEVELS = {
 }
 
 
+# National measures sit near England's published levels, so the demo reads plausibly beside them.
+PERCENTAGE_LEVELS = {
+    "3 or more placements": (11, -1),
+    "same carer": (70, 2),
+    "same placement": (70, 2),
+    "health assessment": (88, 2),
+    "education, employment or training": (52, 2),
+    "suitable accommodation": (86, 1),
+}
+
+
 def _level(indicator: PerformanceIndicator) -> tuple[int, int]:
-    if indicator.unit == Unit.COUNT:
-        title = indicator.title.lower()
-        for words, level in COUNT_LEVELS.items():
-            if words in title:
-                return level
+    title = indicator.title.lower()
+    levels = {Unit.COUNT: COUNT_LEVELS, Unit.PERCENTAGE: PERCENTAGE_LEVELS}.get(indicator.unit, {})
+    for words, level in levels.items():
+        if words in title:
+            return level
     return LEVELS[indicator.unit]
 
 
