@@ -54,7 +54,7 @@ def report_card(*, user) -> dict:
         "strategy": strategy,
         "lines": lines,
         "year_label": period_label(year) if year else "",
-        "council_name": council.area_name if council else "",
+        "area_name": council.area_name if council else "",
         "region_name": next(
             (line.comparison.region.area_name for line in lines if line.comparison.region), ""
         ),
