@@ -55,7 +55,9 @@ def code_accepted(request, device: TOTPDevice, code: str) -> bool:
     if not device.verify_token(code):
         return False
     if not device.confirmed:
-        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        if confirmed_device(device.user) is not None:
+            return False
+        TOTPDevice.objects.filter(user=device.user, confirmed=False).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save()
     otp_login(request, device)

@@ -137,8 +137,10 @@ def _next_page(request) -> str:
 
 @before_second_step
 def two_factor_setup(request):
-    if two_factor.confirmed_device(request.user) and request.user.is_verified():
-        return redirect("account")
+    # Someone with an authenticator proves it before anything else: a password alone must
+    # never be enough to set up a new one in its place.
+    if two_factor.confirmed_device(request.user):
+        return redirect("account" if request.user.is_verified() else "two_factor_verify")
     device = two_factor.device_being_set_up(request.user)
     form = TwoFactorCodeForm(request.POST or None, request=request, device=device)
     if form.is_valid():

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from audit.models import AuditEntry
 from board.models import Meeting
@@ -19,7 +20,7 @@ from . import factories
 def everything() -> dict[str, str]:
     """Every row of every table, serialised, keyed by model."""
     return {
-        model._meta.label: serializers.serialize("json", model._base_manager.order_by("pk"))
+        model._meta.label: serializers.serialize("backupjson", model._base_manager.order_by("pk"))
         for model in apps.get_models()
         if model._meta.app_label not in LEFT_OUT and model._meta.managed and not model._meta.proxy
     }
@@ -79,3 +80,35 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path, db):
     not_a_backup.write_text("just some text")
     with pytest.raises(CommandError, match="is not a portal backup"):
         call_command("restore", str(not_a_backup))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite allows one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_records_added_while_a_backup_runs_do_not_spoil_it(tmp_path, officer, demo_strategy):
+    from django.db import connections
+
+    from portal import backup
+
+    real_row_counts = backup.row_counts
+
+    def a_sign_in_fails_meanwhile():
+        # Another connection, as another web server would use, commits a row mid-backup.
+        other = connections.create_connection("default")
+        with other.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO audit_auditentry (at, event, actor_name, object_type, object_id, object_repr,"
+                " changes, detail) VALUES (CURRENT_TIMESTAMP, 'sign_in_failed', 'anonymous', '', '', '',"
+                " '{}', 'meanwhile')"
+            )
+        other.close()
+        return real_row_counts()
+
+    backup.row_counts = a_sign_in_fails_meanwhile
+    try:
+        call_command("backup", str(tmp_path / "portal.zip"))
+    finally:
+        backup.row_counts = real_row_counts
+    assert AuditEntry.objects.filter(detail="meanwhile").exists()
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(tmp_path / "portal.zip"))
+    assert Strategy.objects.count() == 1 and not AuditEntry.objects.filter(detail="meanwhile").exists()

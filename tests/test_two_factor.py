@@ -113,3 +113,14 @@ def test_the_next_page_stays_on_the_portal(client, officer, target):
         f"{reverse('two_factor_verify')}?next={target}", {"code": factories.current_code(officer)}
     )
     assert response["Location"] == reverse("home")
+
+
+def test_a_password_alone_cannot_set_up_a_new_authenticator_in_place_of_the_old(client, officer):
+    sign_in_with_password(client, officer)
+    response = client.get(reverse("two_factor_setup"))
+    assert response["Location"] == reverse("two_factor_verify")
+    assert client.post(reverse("two_factor_setup"), {"code": "123456"})["Location"] == reverse(
+        "two_factor_verify"
+    )
+    assert list(TOTPDevice.objects.filter(user=officer).values_list("confirmed", flat=True)) == [True]
+    assert client.get(reverse("audit:log")).status_code == 302
