@@ -166,7 +166,9 @@ def record_relation_change(sender, instance, action, model, pk_set, reverse, **k
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    from portal.addresses import client_address
+
+    return client_address(request) if request is not None else ""
 
 
 def record_sign_in(sender, request, user, **kwargs):

@@ -167,15 +167,19 @@ def feedback_rate_limited(*, address: str) -> bool:
     return (cache.get(_rate_key(address)) or 0) >= settings.FEEDBACK_MAX_PER_ADDRESS
 
 
-def feedback_count_sent(*, address: str) -> None:
+def feedback_count_sent(*, address: str) -> bool:
+    """Count one message from this address; False when it is over the limit. The count goes up
+    in one step in the shared cache, so a burst of messages at once cannot slip past it."""
     from django.core.cache import cache
 
     key = _rate_key(address)
     cache.add(key, 0, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
     try:
-        cache.incr(key)
+        sent = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
+        sent = 1
+    return sent <= settings.FEEDBACK_MAX_PER_ADDRESS
 
 
 def feedback_receive(

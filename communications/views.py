@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from portal.addresses import client_address
 from portal.forms import posted_data
 from portal.roles import Role
 
@@ -161,10 +162,6 @@ def young_people_edit(request):
     return render(request, "communications/young_people_form.html", {"form": form})
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @login_not_required
 def feedback(request):
     form = FeedbackForm(posted_data(request))
@@ -176,6 +173,8 @@ def feedback(request):
         elif form.is_from_a_robot:
             feedback_count_sent(address=address)
             return redirect("communications:feedback_sent")
+        elif form.is_valid() and not feedback_count_sent(address=address):
+            form.add_error(None, TOO_MUCH_FEEDBACK)
         elif form.is_valid():
             data = form.cleaned_data
             feedback_receive(
@@ -186,7 +185,6 @@ def feedback(request):
                 reply_email=data["reply_email"],
                 reply_phone=data["reply_phone"],
             )
-            feedback_count_sent(address=address)
             return redirect("communications:feedback_sent")
     return render(request, "communications/feedback_form.html", {"form": form})
 

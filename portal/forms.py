@@ -7,6 +7,7 @@ from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 
 from . import throttle
+from .addresses import client_address
 from .tasks import send_password_reset_email
 
 
@@ -62,7 +63,7 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = client_address(self.request) if self.request else ""
         if username and throttle.is_locked(username=username, address=address):
             raise forms.ValidationError(throttle.lockout_message(), code="locked")
         try:

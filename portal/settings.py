@@ -305,6 +305,9 @@ BOARD_QUORUM_DIVISOR = env_int("BOARD_QUORUM_DIVISOR", 3)
 # Sign-in protection: after this many failures for one account or one address,
 # sign-in is refused for that account or address until the lockout period ends.
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 10)
+# How many proxies stand in front of the portal: visitors' addresses (for sign-in and
+# feedback limits, and the audit log) are then read from X-Forwarded-For.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 15 * 60)
 
 # Communications: the newsletter, the young people's pages and feedback.

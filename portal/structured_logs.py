@@ -15,6 +15,8 @@ request_context: ContextVar[dict | None] = ContextVar("request_context", default
 request_log = logging.getLogger("portal.requests")
 task_log = logging.getLogger("portal.tasks")
 
+# Pages whose address holds a secret (a password reset token): logged by their pattern.
+PATHS_WITH_SECRETS = {"password_reset_confirm"}
 # Celery adds a task's arguments and result as "data"; they could hold personal details.
 LEFT_OUT = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "data"}
 
@@ -28,7 +30,12 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             **(request_context.get() or {}),
         }
-        line |= {key: value for key, value in vars(record).items() if key not in LEFT_OUT}
+        # Only plain values: Django adds the request object, whose text holds the query string.
+        line |= {
+            key: value
+            for key, value in vars(record).items()
+            if key not in LEFT_OUT and isinstance(value, str | int | float | bool | type(None))
+        }
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
@@ -65,7 +72,7 @@ class RequestLogMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": loggable_path(request),
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },
@@ -73,6 +80,13 @@ class RequestLogMiddleware:
             return response
         finally:
             request_context.reset(token)
+
+
+def loggable_path(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name in PATHS_WITH_SECRETS:
+        return "/" + match.route
+    return request.path
 
 
 def task_started(task_id=None, task=None, **kwargs):

@@ -210,3 +210,27 @@ def test_a_session_ends_twelve_hours_after_signing_in(client, officer, settings)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert client.get(reverse("home")).status_code == 302  # signed out on the server, not just redirected
+
+
+def test_behind_a_proxy_the_limits_count_each_visitors_own_address(client, officer, settings):
+    from django.test import RequestFactory
+
+    from portal.addresses import client_address
+
+    settings.TRUSTED_PROXY_HOPS = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_address(request) == "203.0.113.7"  # what the proxy saw; the visitor wrote 6.6.6.6
+    settings.TRUSTED_PROXY_HOPS = 0
+    assert client_address(request) == "10.0.0.1"
+
+    settings.TRUSTED_PROXY_HOPS = 1
+    for _ in range(10):
+        client.post(
+            reverse("login"), {"username": "someone", "password": "wrong"}, HTTP_X_FORWARDED_FOR="203.0.113.7"
+        )
+    elsewhere = client.post(
+        reverse("login"),
+        {"username": officer.username, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert elsewhere.status_code == 302  # another visitor behind the same proxy is not locked out

@@ -166,3 +166,17 @@ def test_the_procfile_runs_the_web_server_a_worker_and_beat(redis_url):
     for process in ["web", "worker", "beat"]:
         assert re.search(rf"{process}\.1 +\| \{{", output), f"{process} wrote no JSON log line:\n{output}"
     assert "beat: Starting" in output
+
+
+def test_a_password_reset_link_and_a_query_string_stay_out_of_the_logs(client, db, log_lines, caplog):
+    reset = reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "secret-reset-token"})
+    client.get(reset)
+    client.get("/no-such-page/", {"email": "child@example.org"})
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    for record in caplog.records:
+        handler.emit(record)
+    written = json.dumps(log_lines()) + stream.getvalue()
+    assert "secret-reset-token" not in written and "child@example.org" not in written
+    assert any(line.get("path") == "/account/password/reset/<uidb64>/<token>/" for line in log_lines())
