@@ -171,6 +171,7 @@ def _demo_feedback(today: datetime.date) -> None:
             message=f"{message} (demo)",
             received_at=now - datetime.timedelta(days=days_back, hours=rng.randrange(12)),
             acted_on=days_back > 90,
+            counts_as_consultation=days_back > 14,  # the officer has read all but the newest
         )
         if feedback.topic == "home":
             feedback.tags.add(acted)

@@ -309,6 +309,11 @@ class FeedbackReviewForm(GovukFormMixin, forms.Form):
         max_length=300,
         help_text="Separate tags with commas, for example: placements, education",
     )
+    counts_as_consultation = forms.BooleanField(
+        label="Count it as a young person taking part in consultation",
+        help_text="Only for a real view from a young person in care or a care leaver.",
+        required=False,
+    )
     acted_on = forms.BooleanField(label="We have acted on this", required=False)
     acted_on_note = forms.CharField(
         label="What we did (optional)",
@@ -318,7 +323,7 @@ class FeedbackReviewForm(GovukFormMixin, forms.Form):
     )
 
     def layout_field(self, name):
-        if name == "acted_on":
+        if name in ("acted_on", "counts_as_consultation"):
             return Field.checkbox(name)
         if name == "acted_on_note":
             return Field.textarea(name, label_size=Size.SMALL)

@@ -168,6 +168,11 @@ class FeedbackQuerySet(models.QuerySet):
     def from_young_people(self):
         return self.filter(sender__in=[Feedback.Sender.YOUNG_PERSON_IN_CARE, Feedback.Sender.CARE_LEAVER])
 
+    def counted_as_consultation(self):
+        """Young people's feedback the officer has read and counted: the public form is open to
+        anyone, so nothing counts in the indicator until someone has looked at it."""
+        return self.from_young_people().filter(counts_as_consultation=True)
+
     def with_contact(self):
         return self.exclude(reply_email="", reply_phone="")
 
@@ -206,6 +211,11 @@ class Feedback(models.Model):
     tags = models.ManyToManyField(FeedbackTag, blank=True, related_name="feedback")
     acted_on = models.BooleanField(default=False)
     acted_on_note = models.TextField(blank=True)
+    counts_as_consultation = models.BooleanField(
+        "Count it as a young person taking part in consultation",
+        default=False,
+        help_text="Tick once you have read it and it is a real young person's view.",
+    )
     received_at = models.DateTimeField(default=timezone.now)
 
     # The audit log notes that these changed, never what they said: contact details are erased

@@ -58,9 +58,9 @@ def latest_published_newsletter() -> Newsletter | None:
 
 @register_counter(Computation.CONSULTATION_FEEDBACK)
 def young_people_giving_feedback(since: datetime.date):
-    """Feedback from young people in care and care leavers counts as taking part in consultation."""
+    """Feedback from young people in care and care leavers, once the officer has counted it."""
     return (
-        Feedback.objects.from_young_people()
+        Feedback.objects.counted_as_consultation()
         .annotate(day=TruncDate("received_at"))
         .filter(day__gte=since)
         .values_list("day", "pk")

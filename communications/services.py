@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.recorder import record as audit_record
 from portal.models import User
 from portal.roles import GROUP_NAMES, Role
 
@@ -113,7 +114,7 @@ def newsletter_deliver(*, newsletter_id: int) -> int:
             _send_newsletter_email(newsletter, member)
         except (SMTPException, OSError) as error:
             delivery.delete()
-            logger.warning("Could not email %s to %s: %s", newsletter, member, error)
+            logger.warning("Could not email %s to member %s: %s", newsletter, member.pk, type(error).__name__)
             failures.append(error)
             continue
         delivery.sent_at = timezone.now()
@@ -208,12 +209,23 @@ def feedback_receive(
 
 
 @transaction.atomic
-def feedback_review(*, feedback: Feedback, tags: list[str], acted_on: bool, note: str = "") -> Feedback:
-    """The officer's tags and whether the council has acted on it."""
+def feedback_review(
+    *,
+    feedback: Feedback,
+    tags: list[str],
+    acted_on: bool,
+    note: str = "",
+    counts_as_consultation: bool = False,
+) -> Feedback:
+    """The officer's tags, whether it counts in the consultation indicator, and what was done."""
     feedback.tags.set([FeedbackTag.objects.get_or_create(name=name)[0] for name in tags])
     feedback.acted_on = acted_on
     feedback.acted_on_note = note.strip()
-    feedback.save(update_fields=["acted_on", "acted_on_note"])
+    feedback.counts_as_consultation = counts_as_consultation and feedback.sender in (
+        Feedback.Sender.YOUNG_PERSON_IN_CARE,
+        Feedback.Sender.CARE_LEAVER,
+    )
+    feedback.save(update_fields=["acted_on", "acted_on_note", "counts_as_consultation"])
     return feedback
 
 
@@ -224,4 +236,10 @@ def feedback_contacts_erase(*, now: datetime.datetime | None = None) -> int:
         reply_email="", reply_phone="", contact_erased_at=now
     )
     logger.info("Erased the contact details of %s feedback messages", erased)
+    if erased:
+        audit_record(
+            event="changed",
+            object_type="communications.Feedback",
+            detail=f"Reply details erased from {erased} messages after the retention period",
+        )
     return erased

@@ -210,6 +210,7 @@ def feedback_review_page(request, pk: int):
         "tags": ", ".join(tag.name for tag in item.tags.all()),
         "acted_on": item.acted_on,
         "acted_on_note": item.acted_on_note,
+        "counts_as_consultation": item.counts_as_consultation,
     }
     form = FeedbackReviewForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -218,6 +219,7 @@ def feedback_review_page(request, pk: int):
             tags=form.cleaned_data["tags"],
             acted_on=form.cleaned_data["acted_on"],
             note=form.cleaned_data["acted_on_note"],
+            counts_as_consultation=form.cleaned_data["counts_as_consultation"],
         )
         messages.success(request, "The feedback has been saved.")
         return redirect("communications:feedback_list")

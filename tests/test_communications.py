@@ -17,6 +17,7 @@ from communications.models import Feedback, Newsletter, NewsletterDelivery, Youn
 from communications.services import (
     due_newsletters_publish,
     feedback_contacts_erase,
+    feedback_review,
     newsletter_deliver,
     newsletter_publish,
 )
@@ -503,11 +504,13 @@ def test_young_peoples_feedback_counts_in_the_consultation_indicator(demo_strate
     period = last_ended_period(indicator.frequency)
     during = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time(12)))
     for sender in ["young_person_in_care", "care_leaver", "care_leaver", "carer", "other"]:
-        Feedback.objects.create(**(FEEDBACK | {"sender": sender}), received_at=during)
+        feedback = Feedback.objects.create(**(FEEDBACK | {"sender": sender}), received_at=during)
+        feedback_review(feedback=feedback, tags=[], acted_on=False, counts_as_consultation=True)
     Feedback.objects.create(**FEEDBACK, received_at=during - datetime.timedelta(days=400))
+    Feedback.objects.create(**FEEDBACK, received_at=during)  # not read yet: not counted
     status = indicator_statuses([indicator], user=officer)[0]
     row = next(row for row in status.rows if row.period == period)
-    assert row.value == 3  # young people only, not carers or others
+    assert row.value == 3  # young people's, once counted; never carers' or others'
     assert Period.containing(indicator.frequency, during.date()) == period
 
 
