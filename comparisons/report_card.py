@@ -7,8 +7,11 @@ indicators they are mapped to (small numbers hidden as on every shared page).
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
+
 from indicators.models import PerformanceIndicator
 from indicators.selectors import IndicatorStatus, indicator_statuses
+from indicators.suppression import suppression_note
 from objectives.models import Strategy
 
 from .layouts import period_label
@@ -23,12 +26,16 @@ class ReportCardLine:
     status: IndicatorStatus | None
 
 
-def report_card(*, user) -> dict:
+def report_card() -> dict:
+    """The annual report card. It is a published document, handed beyond the officer's own
+    pages, so its local figures follow the small-number rule for every reader."""
     strategy = Strategy.objects.current()
     indicators = []
     if strategy is not None:
         indicators = list(PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details())
-    statuses = {status.indicator.pk: status for status in indicator_statuses(indicators, user=user)}
+    statuses = {
+        status.indicator.pk: status for status in indicator_statuses(indicators, user=AnonymousUser())
+    }
     measures = PublishedMeasure.objects.prefetch_related("definitions")
     lines = []
     for comparison in comparisons_for_measures(measures):
@@ -54,6 +61,7 @@ def report_card(*, user) -> dict:
         "strategy": strategy,
         "lines": lines,
         "year_label": period_label(year) if year else "",
+        "suppression_note": suppression_note(),
         "area_name": council.area_name if council else "",
         "region_name": next(
             (line.comparison.region.area_name for line in lines if line.comparison.region), ""

@@ -168,14 +168,14 @@ def definition_new(request, pk: int):
 
 @permission_required("indicators.view_performanceindicator", raise_exception=True)
 def report_card_page(request):
-    return render(request, "comparisons/report_card.html", report_card(user=request.user))
+    return render(request, "comparisons/report_card.html", report_card())
 
 
 @permission_required("indicators.view_performanceindicator", raise_exception=True)
 def report_card_pdf(request):
     from weasyprint import HTML  # needs Pango; imported here so the rest of the portal runs without it
 
-    context = report_card(user=request.user)
+    context = report_card()
     html = render_to_string("comparisons/report_card_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
     response = HttpResponse(pdf, content_type="application/pdf")

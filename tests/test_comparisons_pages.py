@@ -1,5 +1,7 @@
 """The officer imports and maps published files through the screens; everyone reads the report card."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -213,3 +215,30 @@ def test_the_demo_records_the_long_term_stability_definition_change(db):
         (None, 2022),
         (2023, None),
     ]
+
+
+def test_the_report_card_hides_small_numbers_even_from_the_officer(client, officer, demo_strategy):
+    from indicators.models import Figure
+
+    from .factories import FigureFactory, last_ended_period
+
+    published_statistics_load()
+    indicator = catalogue_adopt(
+        entry=CatalogueEntry.objects.get(code="cla-placements-3-plus"), objective=demo_strategy.objectives[1]
+    )
+    assert indicator.counts_children
+    period = last_ended_period(indicator.frequency)
+    FigureFactory(
+        indicator=indicator,
+        period_start=period.start,
+        period_end=period.end,
+        frequency=indicator.frequency,
+        numerator=3,
+        denominator=40,
+        value=Decimal("7.5"),
+        status=Figure.Status.VERIFIED,
+    )
+    client.force_login(officer)
+    assert "7.5%" in client.get(indicator.get_absolute_url()).content.decode()  # the officer's own page
+    card = client.get(reverse("comparisons:report_card")).content.decode()
+    assert "7.5%" not in card and "fewer than 6 children" in card
