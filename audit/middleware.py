@@ -12,6 +12,9 @@ class AuditMiddleware:
     def __call__(self, request):
         with acting_as(actor_for(getattr(request, "user", None), client_ip(request))):
             response = self.get_response(request)
-            if response.status_code == 403:
+            # Anonymous visitors are sent to sign in; their 403s (such as a stale form's CSRF
+            # failure) are not recorded, so nobody can fill the log without an account.
+            user = getattr(request, "user", None)
+            if response.status_code == 403 and user is not None and user.is_authenticated:
                 record(event=AuditEntry.Event.REFUSED, detail=f"{request.method} {request.path}"[:300])
         return response

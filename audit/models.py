@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 
 
@@ -16,10 +18,16 @@ class AuditEntryQuerySet(models.QuerySet):
             entries = entries.filter(actor_name__iexact=actor)
         if object_type:
             entries = entries.filter(object_type=object_type)
+        # Dates are UTC days, as the log shows them.
         if since:
-            entries = entries.filter(at__date__gte=since)
+            entries = entries.filter(
+                at__gte=datetime.datetime.combine(since, datetime.time.min, datetime.UTC)
+            )
         if until:
-            entries = entries.filter(at__date__lte=until)
+            next_day = until + datetime.timedelta(days=1)
+            entries = entries.filter(
+                at__lt=datetime.datetime.combine(next_day, datetime.time.min, datetime.UTC)
+            )
         return entries
 
 

@@ -42,7 +42,13 @@ LONGEST_VALUE = 500
 
 
 def is_audited(model) -> bool:
-    return model._meta.app_label in AUDITED_APP_LABELS and model is not AuditEntry
+    """Every model of the portal's apps, except bulk copies of published data (``audit_skip``),
+    which are recorded by the import that brings them in."""
+    return (
+        model._meta.app_label in AUDITED_APP_LABELS
+        and model is not AuditEntry
+        and not getattr(model, "audit_skip", False)
+    )
 
 
 def hidden_fields(model) -> tuple[str, ...]:
@@ -203,10 +209,20 @@ def task_finished(task=None, **kwargs):
 
 def connect() -> None:
     from celery import signals as celery_signals
+    from django.apps import apps
 
-    model_signals.pre_save.connect(remember_previous_values, dispatch_uid="audit_pre_save")
-    model_signals.post_save.connect(record_save, dispatch_uid="audit_post_save")
-    model_signals.post_delete.connect(record_delete, dispatch_uid="audit_post_delete")
+    # Connected model by model, so deleting rows of models that are not audited keeps
+    # Django's fast path (one DELETE, no signals).
+    for model in apps.get_models():
+        if is_audited(model):
+            label = model._meta.label_lower
+            model_signals.pre_save.connect(
+                remember_previous_values, sender=model, dispatch_uid=f"audit_pre_{label}"
+            )
+            model_signals.post_save.connect(record_save, sender=model, dispatch_uid=f"audit_save_{label}")
+            model_signals.post_delete.connect(
+                record_delete, sender=model, dispatch_uid=f"audit_delete_{label}"
+            )
     model_signals.m2m_changed.connect(record_relation_change, dispatch_uid="audit_m2m")
     auth_signals.user_logged_in.connect(record_sign_in, dispatch_uid="audit_signed_in")
     auth_signals.user_logged_out.connect(record_sign_out, dispatch_uid="audit_signed_out")

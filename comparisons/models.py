@@ -167,6 +167,10 @@ class PublishedValueQuerySet(models.QuerySet):
 class PublishedValue(models.Model):
     """One area's published figure for one measure and year. Symbols are kept, never read as zero."""
 
+    # Thousands of rows copied from a published file: the audit log records the import
+    # (the file and any year it replaced), not each row.
+    audit_skip = True
+
     measure = models.ForeignKey(PublishedMeasure, on_delete=models.CASCADE, related_name="values")
     source_file = models.ForeignKey(PublishedFile, on_delete=models.PROTECT, related_name="values")
     time_period = models.PositiveIntegerField()
@@ -241,6 +245,10 @@ class YearReplacement(models.Model):
 
 class StatisticalNeighbour(models.Model):
     """One of an authority's ten statistical neighbours, nearest first (DfE's groupings)."""
+
+    # Thousands of rows copied from a published file: the audit log records the import
+    # (the file and any year it replaced), not each row.
+    audit_skip = True
 
     la_code = models.CharField(max_length=10, help_text="The authority's old (three-digit) code.")
     la_name = models.CharField(max_length=200)

@@ -1,6 +1,8 @@
 """The audit log: every sign-in, refusal and change is recorded, and nothing can rewrite it."""
 
+import datetime
 import html
+from unittest import mock
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -170,3 +172,17 @@ def test_feedback_is_recorded_without_its_message_or_contact_details(db):
     entry = AuditEntry.objects.get(object_type="communications.Feedback", object_id=str(feedback.pk))
     assert "Sam" not in str(entry.changes) and "sam@example.org" not in str(entry.changes)
     assert entry.changes["message"] == ["(hidden)", "(changed)"]
+
+
+def test_the_log_shows_and_filters_utc_times(client, officer, settings):
+    settings.TIME_ZONE = "Europe/London"
+    with mock.patch(
+        "django.utils.timezone.now", return_value=datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    ):
+        factories.OrganisationFactory(name="Youth Offending Team", key="yot")
+    client.force_login(officer)
+    text = page(client.get(reverse("audit:log"), {"object_type": "objectives.Organisation"}))
+    assert "2026-07-01 23:30:00" in text  # 00:30 on 2 July in London
+    assert "1 entry." in page(
+        client.get(reverse("audit:log"), {"since": "2026-07-01", "until": "2026-07-01"})
+    )
