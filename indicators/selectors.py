@@ -145,13 +145,23 @@ def indicator_statuses(
     today = today or timezone.localdate()
     indicators = list(indicators)
     ids = [indicator.pk for indicator in indicators]
-    earliest = today - datetime.timedelta(days=365 * 4)
+    periods = {
+        frequency: recent_periods(frequency, today, PERIOD_COUNTS[frequency] + 1)
+        for frequency in {indicator.frequency for indicator in indicators}
+    }
+    # Only the periods shown are read, so the work stays the same however many years of figures
+    # are kept, and a report on an earlier half-year reads nothing after it.
+    earliest = min((shown[-1].start for shown in periods.values()), default=today)
+    latest = max((shown[0].start for shown in periods.values()), default=today)
+    window = {"indicator_id__in": ids, "period_start__gte": earliest, "period_start__lte": latest}
     figures = defaultdict(dict)
-    for figure in Figure.objects.filter(indicator_id__in=ids, period_start__gte=earliest):
+    for figure in Figure.objects.filter(**window):
         figures[figure.indicator_id][(figure.frequency, figure.period_start)] = figure
     targets = defaultdict(dict)
-    for target in Target.objects.filter(indicator_id__in=ids, period_start__gte=earliest):
-        targets[target.indicator_id][(target.frequency, target.period_start)] = target.value
+    for indicator_id, frequency, period_start, value in Target.objects.filter(**window).values_list(
+        "indicator_id", "frequency", "period_start", "value"
+    ):
+        targets[indicator_id][(frequency, period_start)] = value
     computed = computed_values(
         [indicator for indicator in indicators if indicator.is_computed], since=earliest, today=today
     )
@@ -159,7 +169,7 @@ def indicator_statuses(
     for indicator in indicators:
         exact = sees_exact_figures(user, indicator)
         status = IndicatorStatus(indicator=indicator, today=today)
-        for period in recent_periods(indicator.frequency, today, PERIOD_COUNTS[indicator.frequency] + 1):
+        for period in periods[indicator.frequency]:
             key = (period.frequency, period.start)
             status.rows.append(
                 PeriodRow(
