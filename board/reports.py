@@ -15,7 +15,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import CharField, Max, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from indicators.choices import Frequency
@@ -154,12 +155,12 @@ def data_fingerprint(*, strategy: Strategy, period: Period) -> str:
             .order_by("pk")
             .values_list("pk", "version")
         ),
-        "targets": [
-            [pk, str(value)]
-            for pk, value in Target.objects.filter(drawn_on, indicator__in=indicators)
+        # As text straight from the database: building a Decimal for each was most of the time.
+        "targets": list(
+            Target.objects.filter(drawn_on, indicator__in=indicators)
             .order_by("pk")
-            .values_list("pk", "value")
-        ],
+            .values_list("pk", Cast("value", CharField()))
+        ),
         "actions": list(
             Action.objects.filter(objective__strategy=strategy).order_by("pk").values_list("pk", "status")
         ),
