@@ -320,13 +320,18 @@ def build_reports(*, strategy, today: datetime.date) -> float:
 
 
 def build_newsletters(*, strategy) -> str | None:
-    """The newsletter page's URL, or None (with a note) while the communications app is not installed."""
+    """The newsletter page's URL, or None with a note while there are no newsletters to measure.
+
+    To switch it on once the communications app exists: bulk-create NEWSLETTERS published
+    newsletters here and return the URL of the newest one's page.
+    """
     from django.apps import apps
 
     if not apps.is_installed("communications"):
         print(f"Newsletters: skipped, the communications app is not installed (would build {NEWSLETTERS}).")
-        return None
-    raise NotImplementedError("Build the newsletters here once the communications app has landed")
+    else:
+        print("Newsletters: skipped, build_newsletters in benchmarks/load.py does not build them yet.")
+    return None
 
 
 def officer_with_second_step():
@@ -572,7 +577,7 @@ def print_pages(latency: dict, counts_small: dict, counts_large: dict, concurren
     )
     for page, small in counts_small.items():
         if small is None:
-            print(f"{page:<26}  skipped: the communications app is not installed")
+            print(f"{page:<26}  skipped: no newsletters (see above)")
             continue
         result, large = latency[page], counts_large[page]
         p50_ratio, p95_ratio = result["p50"] / floor["p50"], result["p95"] / floor["p95"]
