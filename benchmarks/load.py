@@ -696,6 +696,8 @@ def main():
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(arguments.workers),
+                "--log-level",
+                "warning",
             ],
             cwd=ROOT,
             env=environment,
