@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 # starts web servers and workers, which refuse an insecure key.
 TEST_SECRET_KEY = test-only-secret-key-that-is-long-enough-for-django-checks-0123456789
 
-.PHONY: demo test serve lint format migrations-check frontend benchmark clean
+.PHONY: demo test serve lint format migrations-check frontend benchmark bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,8 @@ clean:
 benchmark: $(VENV)/.dev-installed
 	DEBUG=true $(BIN)/python benchmarks/query_counts.py
 	DEBUG=true $(BIN)/python benchmarks/published_import.py
+
+# Latency under concurrent load from gunicorn on a large dataset in a throwaway PostgreSQL
+# database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench).
+bench: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/load.py $(BENCH_ARGS)

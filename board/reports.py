@@ -15,14 +15,15 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import CharField, Max, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from comparisons.selectors import comparison_snapshot, published_fingerprint
 from indicators.choices import Frequency
 from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.periods import Period
-from indicators.selectors import indicator_statuses
+from indicators.selectors import in_shown_periods, indicator_statuses
 from objectives.models import Action, ActionUpdate, Strategy
 
 from .models import CompileRun, EvaluationReport
@@ -148,18 +149,19 @@ def _indicators(strategy: Strategy):
 def data_fingerprint(*, strategy: Strategy, period: Period) -> str:
     """A digest of every figure, target and action the report draws on."""
     indicators = _indicators(strategy)
+    drawn_on = in_shown_periods(period.end + datetime.timedelta(days=1)) & Q(period_end__lte=period.end)
     parts = {
         "figures": list(
-            Figure.objects.filter(indicator__in=indicators, period_end__lte=period.end)
+            Figure.objects.filter(drawn_on, indicator__in=indicators)
             .order_by("pk")
             .values_list("pk", "version")
         ),
-        "targets": [
-            [pk, str(value)]
-            for pk, value in Target.objects.filter(indicator__in=indicators, period_end__lte=period.end)
+        # As text straight from the database: building a Decimal for each was most of the time.
+        "targets": list(
+            Target.objects.filter(drawn_on, indicator__in=indicators)
             .order_by("pk")
-            .values_list("pk", "value")
-        ],
+            .values_list("pk", Cast("value", CharField()))
+        ),
         "actions": list(
             Action.objects.filter(objective__strategy=strategy).order_by("pk").values_list("pk", "status")
         ),

@@ -14,6 +14,16 @@ class ChartPoint:
     label: str
     value_text: str
 
+    # Coordinates are written to one decimal place here: the floatformat filter, used on
+    # every point of a report's many charts, was a quarter of the report page's time.
+    @property
+    def svg_x(self) -> str:
+        return f"{self.x:.1f}"
+
+    @property
+    def svg_y(self) -> str:
+        return f"{self.y:.1f}"
+
 
 @dataclass
 class Chart:
@@ -33,6 +43,10 @@ class Chart:
     @property
     def target_path(self) -> str:
         return _path(self.target_points)
+
+    @property
+    def svg_y_ticks(self) -> list[tuple[str, str]]:
+        return [(f"{y:.1f}", label) for y, label in self.y_ticks]
 
     @property
     def axis_bottom(self) -> int:

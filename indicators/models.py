@@ -18,6 +18,7 @@ __all__ = [
     "Polarity",
     "Target",
     "Unit",
+    "format_in_unit",
 ]
 
 
@@ -40,6 +41,22 @@ class CatalogueEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def format_in_unit(value, unit: str) -> str:
+    """A figure as people read it in its unit: 45.5%, £1,200.00, 12, Yes."""
+    if value is None:
+        return ""
+    if unit == Unit.YES_NO:
+        return "Yes" if value else "No"
+    if unit == Unit.MONEY:
+        return f"£{value:,.2f}"
+    number = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    if unit == Unit.PERCENTAGE:
+        return f"{number}%"
+    if unit == Unit.RATE_PER_10000:
+        return f"{number} per 10,000"
+    return number
 
 
 class PerformanceIndicatorQuerySet(models.QuerySet):
@@ -119,18 +136,7 @@ class PerformanceIndicator(models.Model):
 
     def format_value(self, value) -> str:
         """A figure as people read it: 45.5%, £1,200.00, 12, Yes."""
-        if value is None:
-            return ""
-        if self.unit == Unit.YES_NO:
-            return "Yes" if value else "No"
-        if self.unit == Unit.MONEY:
-            return f"£{value:,.2f}"
-        number = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-        if self.unit == Unit.PERCENTAGE:
-            return f"{number}%"
-        if self.unit == Unit.RATE_PER_10000:
-            return f"{number} per 10,000"
-        return number
+        return format_in_unit(value, self.unit)
 
     @property
     def has_parts(self) -> bool:

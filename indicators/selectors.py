@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .choices import Computation, RagStatus, Trend
@@ -138,6 +139,24 @@ class IndicatorStatus:
 PERIOD_COUNTS = {"monthly": 36, "quarterly": 12, "half_yearly": 6, "annual": 3}
 
 
+def shown_periods(frequency: str, today: datetime.date) -> list[Period]:
+    """The periods a status covers, newest first: three years and the period under way."""
+    return recent_periods(frequency, today, PERIOD_COUNTS[frequency] + 1)
+
+
+def in_shown_periods(today: datetime.date) -> Q:
+    """Figures and targets of the periods statuses cover, whatever their frequency.
+
+    Reading only these keeps the work the same however many years of figures are
+    kept, and a report on an earlier half-year reads nothing after it.
+    """
+    condition = Q()
+    for frequency in PERIOD_COUNTS:
+        periods = shown_periods(frequency, today)
+        condition |= Q(frequency=frequency, period_start__range=(periods[-1].start, periods[0].start))
+    return condition
+
+
 def indicator_statuses(
     indicators: Iterable[PerformanceIndicator], *, user, today: datetime.date | None = None
 ) -> list[IndicatorStatus]:
@@ -145,13 +164,19 @@ def indicator_statuses(
     today = today or timezone.localdate()
     indicators = list(indicators)
     ids = [indicator.pk for indicator in indicators]
-    earliest = today - datetime.timedelta(days=365 * 4)
+    periods = {frequency: shown_periods(frequency, today) for frequency in PERIOD_COUNTS}
     figures = defaultdict(dict)
-    for figure in Figure.objects.filter(indicator_id__in=ids, period_start__gte=earliest):
+    # Unordered: the rows are grouped in memory, and the default order would join two tables to sort.
+    for figure in Figure.objects.filter(in_shown_periods(today), indicator_id__in=ids).order_by():
         figures[figure.indicator_id][(figure.frequency, figure.period_start)] = figure
     targets = defaultdict(dict)
-    for target in Target.objects.filter(indicator_id__in=ids, period_start__gte=earliest):
-        targets[target.indicator_id][(target.frequency, target.period_start)] = target.value
+    for indicator_id, frequency, period_start, value in (
+        Target.objects.filter(in_shown_periods(today), indicator_id__in=ids)
+        .order_by()
+        .values_list("indicator_id", "frequency", "period_start", "value")
+    ):
+        targets[indicator_id][(frequency, period_start)] = value
+    earliest = min(shown[-1].start for shown in periods.values())
     computed = computed_values(
         [indicator for indicator in indicators if indicator.is_computed], since=earliest, today=today
     )
@@ -159,7 +184,7 @@ def indicator_statuses(
     for indicator in indicators:
         exact = sees_exact_figures(user, indicator)
         status = IndicatorStatus(indicator=indicator, today=today)
-        for period in recent_periods(indicator.frequency, today, PERIOD_COUNTS[indicator.frequency] + 1):
+        for period in periods[indicator.frequency]:
             key = (period.frequency, period.start)
             status.rows.append(
                 PeriodRow(

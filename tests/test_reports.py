@@ -16,6 +16,7 @@ from django.urls import reverse
 from board.models import CompileRun, EvaluationReport
 from board.reports import latest_ended_half_year, report_request, stuck_runs_requeue
 from indicators.models import Figure
+from indicators.periods import Period
 from portal.celery import app as celery_app
 
 from . import factories
@@ -100,6 +101,33 @@ def test_the_report_is_a_frozen_snapshot_with_every_version_kept(client, officer
     assert second.version == 2
     assert EvaluationReport.objects.count() == 2
     assert figure.pk
+
+
+def test_a_report_says_the_data_changed_only_for_figures_it_draws_on(client, officer, demo_strategy):
+    report = factories.compiled_report(demo_strategy.strategy)
+    indicator = demo_strategy.objectives[1].indicators.first()
+    years_before = Period.containing(
+        indicator.frequency, report.period_start - datetime.timedelta(days=365 * 5)
+    )
+    months_after = Period.containing(indicator.frequency, report.period_end + datetime.timedelta(days=1))
+    for period in (years_before, months_after):
+        factories.FigureFactory(
+            indicator=indicator, period_start=period.start, status=Figure.Status.VERIFIED, value=99
+        )
+    client.force_login(officer)
+    assert (
+        "have changed since this version was compiled"
+        not in client.get(report.get_absolute_url()).content.decode()
+    )
+    within = Period.containing(indicator.frequency, report.period_end)
+    Figure.objects.filter(indicator=indicator, period_start=within.start).delete()
+    factories.FigureFactory(
+        indicator=indicator, period_start=within.start, status=Figure.Status.VERIFIED, value=98
+    )
+    assert (
+        "have changed since this version was compiled"
+        in client.get(report.get_absolute_url()).content.decode()
+    )
 
 
 def test_board_members_see_small_numbers_hidden_in_a_published_report(client, board_member, demo_strategy):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from indicators.charts import series_chart
-from indicators.models import PerformanceIndicator
+from indicators.models import PerformanceIndicator, format_in_unit
 from indicators.suppression import shown_figure
 from portal.templatetags.govuk import RAG_COLOURS
 
@@ -20,7 +20,6 @@ def _decimal(value):
 def snapshot_figure(entry: dict, row: dict, exact: bool) -> str:
     """A snapshot figure in its unit, hidden as "c" when small and the reader is not the officer."""
     value = _decimal(row.get("value"))
-    indicator = PerformanceIndicator(unit=entry["unit"])
     if not exact:
         shown = shown_figure(
             value=value,
@@ -30,14 +29,14 @@ def snapshot_figure(entry: dict, row: dict, exact: bool) -> str:
         )
         if shown.suppressed:
             return shown.symbol
-    return indicator.format_value(value) if value is not None else "–"
+    return format_in_unit(value, entry["unit"]) if value is not None else "–"
 
 
 @register.simple_tag
 def snapshot_value(entry: dict, value) -> str:
     """A target or other value from the snapshot that is never a count of children."""
     number = _decimal(value)
-    return PerformanceIndicator(unit=entry["unit"]).format_value(number) if number is not None else "–"
+    return format_in_unit(number, entry["unit"]) if number is not None else "–"
 
 
 @register.filter

@@ -1,0 +1,754 @@
+"""Load benchmark: the main pages under concurrent load on a large dataset in PostgreSQL.
+
+Run with ``make bench``. It creates a throwaway PostgreSQL database, builds
+strategies at 1x, 4x and 16x data with bulk inserts (the 16x one is current:
+240 indicators with ten years of monthly figures and targets, 40 Board
+meetings, 20 compiled evaluation reports), and then prints:
+
+- each page's query count, measured in-process at 1x and 16x;
+- each page's median and 95th percentile latency under concurrent load from
+  gunicorn, as ratios to a minimal one-query page served by the same server,
+  through the same middleware, to the same signed-in officer, in the same run;
+- the time to compile the evaluation report at 1x, 4x and 16x, as ratios to
+  1x and to one raw SQL aggregation that yields the same figures (checked).
+
+The database is ``BENCH_DATABASE_URL`` (default
+postgres://postgres@127.0.0.1:5432/portal_bench); it is dropped and created
+again, so its name must contain "bench".
+"""
+
+import argparse
+import datetime
+import http.client
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+SCALES = (1, 4, 16)
+OBJECTIVES_PER_SCALE = 3
+INDICATORS_PER_OBJECTIVE = 5
+ACTIONS_PER_OBJECTIVE = 5
+SEATS = 12
+MONTHS_OF_FIGURES = 120
+MEETINGS = 40
+REPORTS = 20
+NEWSLETTERS = 60
+COMPILE_REPEATS = 3
+SQL_REPEATS = 5
+P95_TARGET_RATIO = 2.0
+SQL_TARGET_RATIO = 10.0
+
+
+# --- Setting up: a fresh database and the benchmark's settings ----------------------------------
+
+
+def recreate_database(url: str) -> None:
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"]:
+        sys.exit("The load benchmark needs PostgreSQL: set BENCH_DATABASE_URL to a postgres:// address.")
+    name = config["NAME"]
+    if "bench" not in name:
+        sys.exit(f"The benchmark drops its database: give it one whose name contains 'bench', not {name!r}.")
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
+def drop_database(url: str) -> None:
+    import dj_database_url
+    import psycopg2
+    from django.db import connections
+    from psycopg2 import sql
+
+    connections.close_all()
+    config = dj_database_url.parse(url)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(config["NAME"]))
+        )
+    connection.close()
+
+
+def benchmark_environment(database_url: str, static_root: str) -> dict:
+    """Production settings (DEBUG off, manifest static files) over plain HTTP on this machine."""
+    environment = dict(os.environ)
+    environment.update(
+        DJANGO_SETTINGS_MODULE="benchmarks.settings",
+        DATABASE_URL=database_url,
+        BENCH_STATIC_ROOT=static_root,
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_CONN_MAX_AGE="60",
+        LOG_LEVEL="WARNING",
+    )
+    environment.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    environment.pop("REDIS_URL", None)  # the compile runs in this process; no broker is needed
+    return environment
+
+
+# --- Building the data with bulk inserts --------------------------------------------------------
+
+
+def months_back(today: datetime.date, count: int):
+    """The last `count` months that have ended, newest first."""
+    from indicators.periods import Period
+
+    period = Period.containing("monthly", today).previous()
+    for _ in range(count):
+        yield period
+        period = period.previous()
+
+
+def build_strategy(*, scale: int, organisations, today: datetime.date, is_current: bool):
+    """A strategy with 3 objectives per unit of scale, each with 5 actions and 5 monthly indicators."""
+    from board.models import BoardSeat
+    from indicators.models import Figure, PerformanceIndicator, Target
+    from objectives.models import Action, ActionUpdate, Objective, Strategy
+
+    generator = random.Random(scale)
+    strategy = Strategy.objects.create(
+        slug=f"benchmark-{scale}x",
+        title=f"Benchmark strategy at {scale}x data",
+        council="Benchmark Council",
+        period_start=today.year - 10,
+        period_end=today.year + 1,
+        overall_aim="Every child we look after does as well as any other child.",
+        is_current=is_current,
+    )
+    objectives = Objective.objects.bulk_create(
+        Objective(
+            strategy=strategy, number=n, title=f"Objective {n}", statement=f"What objective {n} is for."
+        )
+        for n in range(1, OBJECTIVES_PER_SCALE * scale + 1)
+    )
+    actions = Action.objects.bulk_create(
+        Action(
+            objective=objective,
+            position=position,
+            text=f"Action {position} of objective {objective.number}",
+            lead=generator.choice(organisations),
+            status=generator.choice(Action.Status.values),
+            due_date=today + datetime.timedelta(days=generator.randint(-365, 365)),
+        )
+        for objective in objectives
+        for position in range(1, ACTIONS_PER_OBJECTIVE + 1)
+    )
+    ActionUpdate.objects.bulk_create(
+        ActionUpdate(
+            action=action,
+            status=action.status,
+            note=f"Progress reported for quarter {quarter}.",
+            as_of=today - datetime.timedelta(days=91 * quarter),
+        )
+        for action in actions
+        for quarter in range(1, 9)
+    )
+    indicators = PerformanceIndicator.objects.bulk_create(
+        PerformanceIndicator(
+            objective=objective,
+            position=position,
+            title=f"Indicator {position} of objective {objective.number}",
+            unit="percentage" if position % 2 else "count",
+            polarity="higher" if position % 3 else "lower",
+            frequency="monthly",
+            owner=organisations[(objective.number + position) % len(organisations)],
+            counts_children=not position % 2,
+            amber_tolerance=Decimal("5"),
+        )
+        for objective in objectives
+        for position in range(1, INDICATORS_PER_OBJECTIVE + 1)
+    )
+    actions_by_objective = {}
+    for action in actions:
+        actions_by_objective.setdefault(action.objective_id, []).append(action)
+    PerformanceIndicator.actions.through.objects.bulk_create(
+        PerformanceIndicator.actions.through(performanceindicator=indicator, action=action)
+        for indicator in indicators
+        for action in actions_by_objective[indicator.objective_id][:2]
+    )
+    figures, targets = [], []
+    for number, indicator in enumerate(indicators):
+        for age, period in enumerate(months_back(today, MONTHS_OF_FIGURES)):
+            fields = {
+                "indicator": indicator,
+                "frequency": "monthly",
+                "period_start": period.start,
+                "period_end": period.end,
+            }
+            targets.append(Target(**fields, value=Decimal(60)))
+            if age == 0 and number % 7 == 0:
+                continue  # a few indicators still owe last month's figure
+            status = Figure.Status.SUBMITTED if age == 0 and number % 3 == 0 else Figure.Status.VERIFIED
+            value = Decimal(generator.randint(30, 90))
+            figures.append(Figure(**fields, value=value, status=status, source="Benchmark"))
+    Figure.objects.bulk_create(figures, batch_size=5000)
+    Target.objects.bulk_create(targets, batch_size=5000)
+    BoardSeat.objects.bulk_create(
+        BoardSeat(
+            strategy=strategy,
+            position=position,
+            role=f"Member {position}",
+            organisation=organisations[position % len(organisations)],
+            is_chair=position == 1,
+        )
+        for position in range(1, SEATS + 1)
+    )
+    return strategy
+
+
+def second_tuesday(year: int, month: int) -> datetime.date:
+    first = datetime.date(year, month, 1)
+    return first + datetime.timedelta(days=(1 - first.weekday()) % 7 + 7)
+
+
+def build_meetings(*, strategy, today: datetime.date) -> None:
+    """Quarterly Board meetings going back ten years, the last two still to come."""
+    from board.models import Attendance, BoardAction, BoardSeat, Decision, Meeting
+
+    dates = sorted(
+        second_tuesday(year, month)
+        for year in range(today.year - 11, today.year + 2)
+        for month in (1, 4, 7, 10)
+        if second_tuesday(year, month) < today
+    )[-(MEETINGS - 2) :]
+    dates += [second_tuesday(today.year + 1, 1), second_tuesday(today.year + 1, 4)]
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            date=date,
+            start_time=datetime.time(14, 0),
+            venue="Civic Offices",
+            status=Meeting.Status.HELD if date < today else Meeting.Status.SCHEDULED,
+            minutes="The Board reviewed the action log and the latest performance figures."
+            if date < today
+            else "",
+            minutes_status=Meeting.MinutesStatus.APPROVED if date < today else "",
+        )
+        for date in dates
+    )
+    held = [meeting for meeting in meetings if meeting.status == Meeting.Status.HELD]
+    for earlier, later in zip(held, held[1:], strict=False):
+        earlier.minutes_approved_at = later
+    Meeting.objects.bulk_update(held, ["minutes_approved_at"])
+    seats = list(BoardSeat.objects.filter(strategy=strategy))
+    Attendance.objects.bulk_create(
+        Attendance(
+            meeting=meeting,
+            seat=seat,
+            status=Attendance.Status.APOLOGIES if (index + number) % 4 == 3 else Attendance.Status.PRESENT,
+        )
+        for number, meeting in enumerate(held)
+        for index, seat in enumerate(seats)
+    )
+    Decision.objects.bulk_create(
+        Decision(meeting=meeting, text=f"Decision {n} of the meeting.") for meeting in held for n in (1, 2, 3)
+    )
+    BoardAction.objects.bulk_create(
+        BoardAction(
+            raised_at=meeting,
+            text=f"Report back on item {n}",
+            owner="Leaving care service",
+            due_date=meeting.date + datetime.timedelta(days=60),
+            status=BoardAction.Status.DONE if number < len(held) - 2 else BoardAction.Status.OPEN,
+            completed_on=meeting.date + datetime.timedelta(days=50) if number < len(held) - 2 else None,
+        )
+        for number, meeting in enumerate(held)
+        for n in (1, 2)
+    )
+
+
+def compile_report(*, strategy, period):
+    from board.models import CompileRun
+    from board.reports import report_compile
+
+    run = CompileRun.objects.create(strategy=strategy, period_start=period.start)
+    return report_compile(run_id=run.pk)
+
+
+def build_reports(*, strategy, today: datetime.date) -> float:
+    """One compiled report for each of the last 20 half-years, the older ones published."""
+    from board.models import EvaluationReport
+    from board.reports import latest_ended_half_year
+
+    period = latest_ended_half_year(today)
+    started = time.perf_counter()
+    for number in range(REPORTS):
+        report = compile_report(strategy=strategy, period=period)
+        if number:
+            EvaluationReport.objects.filter(pk=report.pk).update(
+                status=EvaluationReport.Status.PUBLISHED,
+                executive_summary="Most indicators are on or near target.",
+            )
+        period = period.previous()
+    return time.perf_counter() - started
+
+
+def build_newsletters(*, strategy) -> str:
+    """NEWSLETTERS published monthly issues, each with four headline figures frozen in it; the
+    newest issue's page is the one measured."""
+    from communications.models import Newsletter
+    from communications.selectors import public_figures
+    from indicators.models import PerformanceIndicator
+
+    headline = PerformanceIndicator.objects.filter(objective__strategy=strategy).order_by("pk")[:4]
+    figures = public_figures(headline)
+    first_of_this_month = datetime.date.today().replace(day=1)
+    months = []
+    month = first_of_this_month
+    for _ in range(NEWSLETTERS):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        months.append(month)
+    from django.utils import timezone
+
+    published = timezone.now()
+    Newsletter.objects.bulk_create(
+        Newsletter(
+            month=month,
+            summary=f"News for corporate parents, {month:%B %Y}.",
+            headline="Placements are steadier and more young people had their say.",
+            stories="- A care leaver started university.\n- Foster carers were thanked at a celebration.",
+            next_board_meeting="The Board meets next quarter.",
+            training="Induction for new councillors.",
+            status=Newsletter.Status.PUBLISHED,
+            published_at=published,
+            published_figures=figures,
+        )
+        for month in months
+    )
+    newest = Newsletter.objects.order_by("-month").first()
+    headline_ids = list(headline.values_list("pk", flat=True))
+    for newsletter in Newsletter.objects.all():
+        newsletter.headline_indicators.set(headline_ids)
+    print(f"Newsletters: {NEWSLETTERS} published, {len(figures)} headline figures in each.")
+    return newest.get_absolute_url()
+
+
+def officer_with_second_step():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.models import User
+    from portal.roles import Role, group_for
+
+    officer = User.objects.create_user("benchmark-officer", password=secrets.token_urlsafe(20))
+    officer.groups.set([group_for(Role.OFFICER)])
+    device = TOTPDevice.objects.create(user=officer, name="Benchmark", confirmed=True)
+    return officer, device
+
+
+def signed_in_client(officer, device):
+    """A test client signed in as the officer, with the second step done."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client()
+    client.force_login(officer)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+# --- Query counts at 1x and 16x, in-process -----------------------------------------------------
+
+
+def make_current(strategy) -> None:
+    from objectives.models import Strategy
+
+    Strategy.objects.exclude(pk=strategy.pk).update(is_current=False)
+    Strategy.objects.filter(pk=strategy.pk).update(is_current=True)
+
+
+def page_urls(strategy, newsletter_url: str | None) -> dict[str, str | None]:
+    from django.urls import reverse
+
+    from board.models import EvaluationReport
+    from indicators.models import PerformanceIndicator
+
+    indicator = PerformanceIndicator.objects.filter(objective__strategy=strategy).order_by("pk").last()
+    report = EvaluationReport.objects.filter(strategy=strategy).order_by("period_start", "version").last()
+    return {
+        "Minimal page (one query)": reverse("bench_minimal"),
+        "Strategy overview": reverse("objectives:overview"),
+        "PI list": reverse("indicators:list"),
+        "PI page": reverse("indicators:detail", kwargs={"pk": indicator.pk}),
+        "Report page": reverse("board:report", kwargs={"pk": report.pk}),
+        "Newsletter page": newsletter_url,
+    }
+
+
+def query_counts(client, urls: dict[str, str | None]) -> dict[str, int | None]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for page, url in urls.items():
+        if url is None:
+            counts[page] = None
+            continue
+        client.get(url)  # warm: the first request of a process fills caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        if response.status_code != 200:
+            sys.exit(f"{page} ({url}) answered {response.status_code}, not 200")
+        counts[page] = len(queries.captured_queries)
+    return counts
+
+
+# --- Compile time against raw SQL ---------------------------------------------------------------
+
+RAW_FIGURES_SQL = """
+    SELECT indicator.id, objective.number, indicator.position,
+           array_agg(ARRAY[period.period_start::text, figure.value::text, target.value::text]
+                     ORDER BY period.period_start)
+    FROM indicators_performanceindicator indicator
+    JOIN objectives_objective objective ON objective.id = indicator.objective_id
+    JOIN (
+        SELECT indicator_id, frequency, period_start FROM indicators_figure
+        WHERE period_end BETWEEN %(start)s AND %(end)s
+        UNION
+        SELECT indicator_id, frequency, period_start FROM indicators_target
+        WHERE period_end BETWEEN %(start)s AND %(end)s
+    ) period ON period.indicator_id = indicator.id AND period.frequency = indicator.frequency
+    LEFT JOIN indicators_figure figure
+        ON figure.indicator_id = period.indicator_id AND figure.frequency = period.frequency
+       AND figure.period_start = period.period_start AND figure.status = 'verified'
+    LEFT JOIN indicators_target target
+        ON target.indicator_id = period.indicator_id AND target.frequency = period.frequency
+       AND target.period_start = period.period_start
+    WHERE objective.strategy_id = %(strategy)s
+    GROUP BY indicator.id, objective.number, indicator.position
+"""
+
+
+def raw_figures(*, strategy, period) -> dict[str, list[tuple]]:
+    """Each indicator's verified figure and target for every month of the half-year, in one query."""
+    from django.db import connection
+
+    from indicators.periods import Period
+
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_FIGURES_SQL, {"start": period.start, "end": period.end, "strategy": strategy.pk})
+        rows = cursor.fetchall()
+    return {
+        f"PI {number}.{position}": [
+            (Period("monthly", datetime.date.fromisoformat(start)).code, value, target)
+            for start, value, target in months
+        ]
+        for _, number, position, months in rows
+    }
+
+
+def snapshot_figures(snapshot: dict) -> dict[str, list[tuple]]:
+    return {
+        entry["reference"]: [(row["code"], row["value"], row["target"]) for row in entry["rows"]]
+        for objective in snapshot["objectives"]
+        for entry in objective["indicators"]
+    }
+
+
+def median_seconds(function, repeats: int):
+    timings, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = function()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings), result
+
+
+def compile_timings(strategies: dict[int, object], today: datetime.date) -> list[dict]:
+    from board.reports import latest_ended_half_year
+    from indicators.models import Figure, PerformanceIndicator
+
+    period = latest_ended_half_year(today)
+    results = []
+    for scale, strategy in strategies.items():
+        compile_seconds, report = median_seconds(
+            lambda strategy=strategy: compile_report(strategy=strategy, period=period), COMPILE_REPEATS
+        )
+        sql_seconds, raw = median_seconds(
+            lambda strategy=strategy: raw_figures(strategy=strategy, period=period), SQL_REPEATS
+        )
+        compiled = snapshot_figures(report.snapshot)
+        if raw != compiled:
+            differing = sorted(
+                key for key in compiled.keys() | raw.keys() if compiled.get(key) != raw.get(key)
+            )
+            sys.exit(
+                f"The raw SQL and the compiled report disagree at {scale}x on indicators {differing[:5]}"
+            )
+        results.append(
+            {
+                "scale": scale,
+                "indicators": PerformanceIndicator.objects.filter(objective__strategy=strategy).count(),
+                "figures": Figure.objects.filter(indicator__objective__strategy=strategy).count(),
+                "checked": sum(len(rows) for rows in raw.values()),
+                "compile": compile_seconds,
+                "sql": sql_seconds,
+            }
+        )
+    return results
+
+
+# --- Serving with gunicorn and driving load -----------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str, cookie: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    return response.status, time.perf_counter() - started
+
+
+def wait_until_serving(port: int, path: str, cookie: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("gunicorn stopped before serving; see its log above")
+        try:
+            status, _ = get(port, path, cookie)
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if status != 200:
+            sys.exit(f"The minimal page answered {status}: the benchmark session is not signed in")
+        return
+    sys.exit("gunicorn did not answer within a minute")
+
+
+def drive_load(*, port: int, path: str, cookies: list[str], duration: float, warm_up: float) -> dict:
+    """Every cookie's client requests the page back to back; latencies after the warm-up count."""
+    latencies, failures = [], []
+    lock = threading.Lock()
+    start = time.monotonic()
+    measure_from, stop_at = start + warm_up, start + warm_up + duration
+
+    def client(cookie: str) -> None:
+        while (now := time.monotonic()) < stop_at:
+            status, seconds = get(port, path, cookie)
+            with lock:
+                if status != 200:
+                    failures.append(status)
+                elif now >= measure_from:
+                    latencies.append(seconds)
+
+    threads = [threading.Thread(target=client, args=(cookie,)) for cookie in cookies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        sys.exit(f"{path} failed {len(failures)} times under load (statuses {sorted(set(failures))})")
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {"requests": len(latencies), "p50": cuts[49], "p95": cuts[94]}
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+
+def print_pages(latency: dict, counts_small: dict, counts_large: dict, concurrency: int, workers: int):
+    floor = latency["Minimal page (one query)"]
+    print()
+    print(f"Pages under load: {concurrency} concurrent clients, gunicorn with {workers} workers, 16x data")
+    print(
+        f"{'page':<26}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p50 x':>8}{'p95 x':>8}"
+        f"{'q@1x':>7}{'q@16x':>7}  targets"
+    )
+    for page, small in counts_small.items():
+        if small is None:
+            print(f"{page:<26}  skipped: no newsletters (see above)")
+            continue
+        result, large = latency[page], counts_large[page]
+        p50_ratio, p95_ratio = result["p50"] / floor["p50"], result["p95"] / floor["p95"]
+        missed = []
+        if p95_ratio > P95_TARGET_RATIO:
+            missed.append(f"p95 over {P95_TARGET_RATIO:g}x")
+        if small != large:
+            missed.append("queries grow")
+        print(
+            f"{page:<26}{result['requests']:>9}{result['p50'] * 1000:>9.1f}{result['p95'] * 1000:>9.1f}"
+            f"{p50_ratio:>8.2f}{p95_ratio:>8.2f}{small:>7}{large:>7}  {'; '.join(missed) or 'met'}"
+        )
+
+
+def print_compile(results: list[dict]):
+    base = results[0]
+    print()
+    print(
+        "Compiling the evaluation report for the latest half-year (median of "
+        f"{COMPILE_REPEATS}; raw SQL median of {SQL_REPEATS})"
+    )
+    print(
+        f"{'data':<6}{'PIs':>6}{'figures':>9}{'compile ms':>12}{'x 1x':>7}{'data x':>8}"
+        f"{'SQL ms':>9}{'x SQL':>8}{'same figures':>14}  targets"
+    )
+    for result in results:
+        growth = result["compile"] / base["compile"]
+        data_growth = result["figures"] / base["figures"]
+        sql_ratio = result["compile"] / result["sql"]
+        missed = []
+        if growth > data_growth:
+            missed.append("grows faster than the data")
+        if sql_ratio > SQL_TARGET_RATIO:
+            missed.append(f"over {SQL_TARGET_RATIO:g}x the SQL")
+        print(
+            f"{str(result['scale']) + 'x':<6}{result['indicators']:>6}{result['figures']:>9}"
+            f"{result['compile'] * 1000:>12.1f}{growth:>7.2f}{data_growth:>8.2f}{result['sql'] * 1000:>9.1f}"
+            f"{sql_ratio:>8.2f}{'yes (' + str(result['checked']) + ')':>14}  {'; '.join(missed) or 'met'}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=15, help="seconds of load per page")
+    parser.add_argument("--warm-up", type=float, default=3, help="seconds of load per page not counted")
+    parser.add_argument("--concurrency", type=int, default=6, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    arguments = parser.parse_args()
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    static_root = tempfile.mkdtemp(prefix="portal-bench-static-")
+    environment = benchmark_environment(database_url, static_root)
+    os.environ.update(environment)
+    os.environ.pop("REDIS_URL", None)
+    recreate_database(database_url)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from objectives.models import Organisation
+
+    server = None
+    try:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        today = timezone.localdate()
+        organisations = Organisation.objects.bulk_create(
+            Organisation(key=f"benchmark-{n}", name=f"Benchmark organisation {n}", kind="partner")
+            for n in range(1, 11)
+        )
+        strategies = {
+            scale: build_strategy(scale=scale, organisations=organisations, today=today, is_current=False)
+            for scale in SCALES
+        }
+        large = strategies[SCALES[-1]]
+        make_current(large)
+        build_meetings(strategy=large, today=today)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a load this size
+        print(f"Data built in {time.perf_counter() - started:.1f} s")
+        report_seconds = build_reports(strategy=large, today=today)
+        print(f"{REPORTS} reports compiled at 16x in {report_seconds:.1f} s")
+        newsletter_url = build_newsletters(strategy=large)
+
+        compiles = compile_timings(strategies, today)
+
+        officer, device = officer_with_second_step()
+        client = signed_in_client(officer, device)
+        make_current(strategies[SCALES[0]])
+        counts_small = query_counts(client, page_urls(strategies[SCALES[0]], newsletter_url))
+        make_current(large)
+        urls = page_urls(large, newsletter_url)
+        counts_large = query_counts(client, urls)
+
+        cookies = [
+            f"{settings.SESSION_COOKIE_NAME}="
+            + signed_in_client(officer, device).cookies[settings.SESSION_COOKIE_NAME].value
+            for _ in range(arguments.concurrency)
+        ]
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "portal.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(arguments.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+        )
+        wait_until_serving(port, urls["Minimal page (one query)"], cookies[0], server)
+        latency = {}
+        for page, url in urls.items():
+            if url is not None:
+                latency[page] = drive_load(
+                    port=port,
+                    path=url,
+                    cookies=cookies,
+                    duration=arguments.duration,
+                    warm_up=arguments.warm_up,
+                )
+        print_pages(latency, counts_small, counts_large, arguments.concurrency, arguments.workers)
+        print_compile(compiles)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        shutil.rmtree(static_root, ignore_errors=True)
+        if not arguments.keep:
+            drop_database(database_url)
+
+
+if __name__ == "__main__":
+    main()
