@@ -68,15 +68,14 @@ class RequestLogMiddleware:
             user_id = user.pk if user is not None and user.is_authenticated else None
             request_context.set({"request_id": request_id, "user_id": user_id})
             response["X-Request-ID"] = request_id
-            request_log.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": loggable_path(request),
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            details = {
+                "method": request.method,
+                "path": loggable_path(request),
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            # The message reads on its own in plain-text logs; JSON lines carry the fields too.
+            request_log.info("%(method)s %(path)s %(status)s %(duration_ms)sms", details, extra=details)
             return response
         finally:
             request_context.reset(token)
@@ -97,7 +96,7 @@ def task_started(task_id=None, task=None, **kwargs):
 def task_finished(task_id=None, task=None, state=None, **kwargs):
     started = getattr(task.request, "log_started", None)
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
-    task_log.info("task", extra={"state": state, "duration_ms": duration})
+    task_log.info("%s %s %sms", task.name, state, duration, extra={"state": state, "duration_ms": duration})
     token = getattr(task.request, "log_context_token", None)
     if token is not None:
         request_context.reset(token)
