@@ -55,6 +55,15 @@ class ComparisonChart:
     axis_top: int = TOP
     axis_bottom: int = HEIGHT - BOTTOM
 
+    # Written to one decimal place here, as the indicator chart's are (see ChartPoint).
+    @property
+    def svg_y_ticks(self) -> list[tuple[str, str]]:
+        return [(f"{y:.1f}", label) for y, label in self.y_ticks]
+
+    @property
+    def svg_breaks(self) -> list[str]:
+        return [f"{x:.1f}" for x in self.breaks]
+
 
 def comparison_chart(comparison, *, council_name: str, region_name: str) -> ComparisonChart | None:
     measure = comparison.measure
