@@ -3,7 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from objectives.models import Organisation
-from portal.forms import GovukFormMixin
+from portal.forms import GovukFormMixin, StrictDecimalField
 
 from .choices import Unit
 from .figures import figure_values_clean
@@ -20,15 +20,11 @@ def number_input() -> forms.TextInput:
 class FigureForm(GovukFormMixin, forms.Form):
     """Enter or change one indicator's figure for one period."""
 
-    value = forms.DecimalField(
-        label="Figure", required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
+    value = StrictDecimalField(
+        label="Figure", required=False, error_messages=NUMBER_ERRORS, widget=number_input()
     )
-    numerator = forms.DecimalField(
-        required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
-    )
-    denominator = forms.DecimalField(
-        required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
-    )
+    numerator = StrictDecimalField(required=False, error_messages=NUMBER_ERRORS, widget=number_input())
+    denominator = StrictDecimalField(required=False, error_messages=NUMBER_ERRORS, widget=number_input())
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -195,11 +191,9 @@ class TargetsForm(GovukFormMixin, forms.Form):
 
     submit_label = "Save targets"
 
-    amber_tolerance = forms.DecimalField(
+    amber_tolerance = StrictDecimalField(
         label="Near target means within",
         required=False,
-        max_digits=14,
-        decimal_places=2,
         widget=number_input(),
         error_messages=NUMBER_ERRORS,
         help_text="How far short of the target a figure can be and still count as near target (amber), "
@@ -211,11 +205,9 @@ class TargetsForm(GovukFormMixin, forms.Form):
         self.periods = periods
         super().__init__(*args, **kwargs)
         for period in periods:
-            self.fields[self.field_name(period)] = forms.DecimalField(
+            self.fields[self.field_name(period)] = StrictDecimalField(
                 label=period.label,
                 required=False,
-                max_digits=14,
-                decimal_places=2,
                 widget=number_input(),
                 error_messages=NUMBER_ERRORS,
             )

@@ -28,7 +28,7 @@ from .imports import (
     template_rows,
 )
 from .models import CatalogueEntry, Figure, FigureChange, FigureUpload, PerformanceIndicator
-from .periods import Period, PeriodError
+from .periods import Period, PeriodError, check_year
 from .selectors import due_date, indicator_statuses, sees_exact_figures
 from .services import catalogue_adopt
 
@@ -51,7 +51,9 @@ def figure_for_user_or_404(user, pk: int) -> Figure:
 
 def period_from_url(indicator: PerformanceIndicator, start: str) -> Period:
     try:
-        return Period(indicator.frequency, datetime.date.fromisoformat(start))
+        date = datetime.date.fromisoformat(start)
+        check_year(date.year)
+        return Period(indicator.frequency, date)
     except (ValueError, PeriodError):
         raise Http404("No such period for this indicator") from None
 

@@ -4,10 +4,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import throttle
 from .addresses import client_address
+from .inputs import NumberError, control_character_error, parse_number
 from .tasks import send_password_reset_email
 
 
@@ -20,8 +22,36 @@ def posted_files(request):
     return request.FILES if request.method == "POST" else None
 
 
+def refuse_control_characters(value) -> None:
+    message = control_character_error(str(value))
+    if message:
+        raise ValidationError(message, code="control_characters")
+
+
+class StrictDecimalField(forms.DecimalField):
+    """A number read exactly as people write it (``1,234``, ``12,345.5``), or refused saying why.
+
+    The range is the column's: ``max_digits`` and ``decimal_places`` as on the model field.
+    """
+
+    def __init__(self, *, max_digits: int = 14, decimal_places: int = 2, **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(str(value), max_digits=self.max_digits, decimal_places=self.decimal_places)
+        except NumberError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
 class GovukFormMixin:
-    """Lay a form out with GOV.UK components; the page shows the error summary."""
+    """Lay a form out with GOV.UK components; the page shows the error summary.
+
+    Every text field refuses control characters, so a NUL byte or an escape never
+    reaches the database or a page.
+    """
 
     submit_label = "Continue"
     autocomplete: dict[str, str] = {}
@@ -32,6 +62,8 @@ class GovukFormMixin:
             # Focus starts at the top of the page, so the skip link and the page's
             # heading and error summary are met first.
             field.widget.attrs.pop("autofocus", None)
+            if isinstance(field, forms.CharField) and refuse_control_characters not in field.validators:
+                field.validators.append(refuse_control_characters)
         for name, value in self.autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
         self.helper = FormHelper()
