@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.versions import version_claim
+
 from .choices import Unit
 from .models import Figure, FigureChange, PerformanceIndicator, Target
 from .periods import Period
@@ -264,9 +266,17 @@ def figure_transition(
 
 @transaction.atomic
 def targets_set(
-    *, indicator: PerformanceIndicator, targets: dict[Period, Decimal | None], amber_tolerance: Decimal | None
+    *,
+    indicator: PerformanceIndicator,
+    targets: dict[Period, Decimal | None],
+    amber_tolerance: Decimal | None,
+    expected_version: int | None = None,
 ) -> None:
-    """Set, change or clear the indicator's targets for these periods, and its amber tolerance."""
+    """Set, change or clear the indicator's targets for these periods, and its amber tolerance.
+
+    EditConflict if someone saved the targets since the form was opened at ``expected_version``.
+    """
+    version_claim(indicator, expected_version=expected_version)
     errors = {}
     for period, value in targets.items():
         if value is not None:
@@ -290,5 +300,7 @@ def targets_set(
                 period_start=period.start,
                 defaults={"period_end": period.end, "value": value, "is_demo": False},
             )
-    PerformanceIndicator.objects.filter(pk=indicator.pk).update(amber_tolerance=amber_tolerance)
+    PerformanceIndicator.objects.filter(pk=indicator.pk).update(
+        amber_tolerance=amber_tolerance, edit_version=indicator.edit_version
+    )
     indicator.amber_tolerance = amber_tolerance

@@ -3,7 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from objectives.models import Organisation
-from portal.forms import GovukFormMixin, StrictDecimalField
+from portal.forms import GovukFormMixin, StrictDecimalField, VersionedFormMixin
 
 from .choices import Unit
 from .figures import figure_values_clean
@@ -186,7 +186,7 @@ class AdoptForm(GovukFormMixin, forms.Form):
         return Field.select(name)
 
 
-class TargetsForm(GovukFormMixin, forms.Form):
+class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
     """An indicator's targets for a run of periods, and how near counts as amber."""
 
     submit_label = "Save targets"
@@ -220,6 +220,17 @@ class TargetsForm(GovukFormMixin, forms.Form):
             ),
             Button("submit", self.submit_label),
         )
+
+    def stored_values(self, current) -> dict:
+        saved = {
+            target.period_start: target.value
+            for target in current.targets.filter(
+                frequency=current.frequency, period_start__in=[period.start for period in self.periods]
+            )
+        }
+        return {"amber_tolerance": current.amber_tolerance} | {
+            self.field_name(period): saved.get(period.start) for period in self.periods
+        }
 
     @staticmethod
     def field_name(period) -> str:

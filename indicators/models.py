@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.versions import edit_version_field
+
 from .choices import Computation, Frequency, Polarity, RagStatus, Trend, Unit
 from .performance import rag_status, trend
 from .periods import Period
@@ -71,6 +73,8 @@ class PerformanceIndicatorQuerySet(models.QuerySet):
 
 
 class PerformanceIndicator(models.Model):
+    # The version of the indicator's targets: the targets form checks it before saving.
+    edit_version = edit_version_field()
     objective = models.ForeignKey("objectives.Objective", on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveSmallIntegerField(help_text="Order within the objective.")
     actions = models.ManyToManyField(

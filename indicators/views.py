@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from objectives.models import Organisation
 from objectives.views import current_strategy_or_404
 from portal.forms import posted_data, posted_files
+from portal.versions import EditConflict
 
 from .charts import indicator_chart
 from .choices import RagStatus
@@ -407,14 +408,23 @@ def targets_edit(request, pk: int):
     initial = {"amber_tolerance": indicator.amber_tolerance} | {
         TargetsForm.field_name(period): existing.get(period.start) for period in periods
     }
-    form = TargetsForm(posted_data(request), initial=initial, indicator=indicator, periods=periods)
+    form = TargetsForm(
+        posted_data(request),
+        initial=initial,
+        indicator=indicator,
+        periods=periods,
+        version=indicator.edit_version,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             targets_set(
                 indicator=indicator,
                 targets=form.targets,
                 amber_tolerance=form.cleaned_data["amber_tolerance"],
+                expected_version=form.version_opened,
             )
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
         except ValidationError as error:
             for name, messages_for_field in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, messages_for_field)
