@@ -21,7 +21,7 @@ from portal.inputs import NumberError, control_character_error, parse_number
 from .choices import Unit
 from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_values_clean, period_errors
 from .forms import FigureForm
-from .models import Figure, FigureChange, PerformanceIndicator
+from .models import Figure, FigureChange, FigureUpload, PerformanceIndicator
 from .periods import Period, PeriodError, parse_period
 
 REQUIRED_COLUMNS = ["indicator", "period", "value"]
@@ -445,6 +445,58 @@ def _attach_existing(rows: list[ImportRow], *, user) -> None:
                 f"The {row.period.code} figure for {row.indicator.reference} has been verified: "
                 "ask the corporate parenting officer to change it",
             )
+
+
+def import_request(*, upload: FigureUpload, preview: ImportPreview, submit: bool) -> None:
+    """Queue the import of a checked file with many figures; its page shows how it goes."""
+    from .tasks import import_figures
+
+    updated = FigureUpload.objects.filter(pk=upload.pk, state=FigureUpload.State.CHECKED).update(
+        state=FigureUpload.State.IMPORTING, submit_figures=submit, figures_to_save=len(preview.to_save)
+    )
+    if updated:
+        transaction.on_commit(lambda: import_figures.delay(upload_id=upload.pk))
+
+
+def import_run(*, upload_id: int) -> FigureUpload:
+    """Import a queued file all together or not at all, recording the outcome on the upload.
+
+    Idempotent: a file already imported or refused is left as it is.
+    """
+    with transaction.atomic():
+        upload = FigureUpload.objects.select_for_update().select_related("uploaded_by").get(pk=upload_id)
+        if upload.state != FigureUpload.State.IMPORTING:
+            return upload
+        try:
+            preview = commit_import(
+                name=upload.filename,
+                content=bytes(upload.content),
+                user=upload.uploaded_by,
+                submit=upload.submit_figures,
+            )
+        except ImportFileError as error:
+            upload.state, upload.outcome = FigureUpload.State.FAILED, str(error)[:300]
+        else:
+            if preview.is_valid:
+                saved = len(preview.to_save)
+                upload.state, upload.imported_at = FigureUpload.State.IMPORTED, timezone.now()
+                unchanged = preview.count("unchanged")
+                upload.outcome = f"{saved} figure{'s' if saved != 1 else ''} imported; {unchanged} unchanged."
+            else:
+                upload.state = FigureUpload.State.FAILED
+                upload.outcome = (
+                    "The figures changed since the file was checked, so nothing was saved: upload it again"
+                )
+        upload.save(update_fields=["state", "outcome", "imported_at"])
+    return upload
+
+
+def import_failed(*, upload_id: int) -> None:
+    """A job that stopped unexpectedly leaves the file refused, not importing for ever."""
+    FigureUpload.objects.filter(pk=upload_id, state=FigureUpload.State.IMPORTING).update(
+        state=FigureUpload.State.FAILED,
+        outcome="The import could not finish, so nothing was saved: upload it again",
+    )
 
 
 @transaction.atomic

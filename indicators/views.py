@@ -25,6 +25,7 @@ from .imports import (
     as_xlsx,
     commit_import,
     export_rows,
+    import_request,
     preview_import,
     template_rows,
 )
@@ -281,11 +282,21 @@ def import_upload(request):
 
 @permission_required("indicators.change_figure", raise_exception=True)
 def import_preview(request, pk: int):
-    upload = get_object_or_404(FigureUpload, pk=pk, uploaded_by=request.user, imported_at__isnull=True)
+    upload = get_object_or_404(
+        FigureUpload.objects.exclude(state=FigureUpload.State.CHECKED, imported_at__isnull=False),
+        pk=pk,
+        uploaded_by=request.user,
+    )
+    if upload.state != FigureUpload.State.CHECKED:
+        return render(request, "indicators/import_progress.html", {"upload": upload})
     form = ConfirmImportForm(posted_data(request))
     error = None
     try:
         if request.method == "POST" and form.is_valid():
+            checked = preview_import(name=upload.filename, content=bytes(upload.content), user=request.user)
+            if checked.is_valid and len(checked.to_save) > settings.IMPORT_INLINE_FIGURES:
+                import_request(upload=upload, preview=checked, submit=form.cleaned_data["submit_figures"])
+                return redirect("indicators:import_preview", pk=upload.pk)
             preview = commit_import(
                 name=upload.filename,
                 content=bytes(upload.content),

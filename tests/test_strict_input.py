@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from indicators.choices import Frequency, Unit
 from indicators.imports import ImportFileError, commit_import, preview_import
-from indicators.models import Figure
+from indicators.models import Figure, FigureChange
 from portal.inputs import NumberError, parse_number
 
 from . import factories
@@ -277,3 +277,43 @@ def test_a_file_of_many_bad_rows_stops_at_the_first_100_saying_so(client, contri
     preview = preview_import(name="f.csv", content=content, user=contributor)
     assert time.monotonic() - started < 1
     assert len(preview.errors) == 100 and preview.stopped_early
+
+
+def test_a_file_with_many_figures_is_imported_by_a_background_job_with_a_page_that_says_how_it_went(
+    client, contributor, indicators, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_FIGURES = 1
+    client.force_login(contributor)
+    upload = io.BytesIO(csv_file(f"PI 2.1,{QUARTER.code},12,,,,,", f"PI 2.2,{QUARTER.code},40,,,,,"))
+    upload.name = "figures.csv"
+    page_url = client.post(reverse("indicators:import"), {"file": upload})["Location"]
+    with django_capture_on_commit_callbacks() as queued:
+        confirmed = client.post(page_url, {"submit_figures": "on"})
+    assert confirmed["Location"] == page_url  # the request answers at once
+    assert len(queued) == 1 and not Figure.objects.exists()
+    waiting = page(client.get(page_url))
+    assert "Importing figures.csv" in waiting and "Check again" in waiting
+    assert client.post(page_url, {"submit_figures": "on"}).status_code == 200  # asking twice queues nothing
+    queued[0]()  # the job runs
+    done = page(client.get(page_url))
+    assert "Figures imported" in done and "2 figures imported; 0 unchanged." in done
+    assert Figure.objects.filter(status=Figure.Status.SUBMITTED).count() == 2
+    queued[0]()  # a redelivered job changes nothing
+    assert Figure.objects.count() == 2 and FigureChange.objects.filter(event="imported").count() == 2
+
+
+def test_a_background_import_that_meets_a_figure_verified_meanwhile_saves_nothing_and_says_so(
+    client, contributor, indicators, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_FIGURES = 1
+    client.force_login(contributor)
+    upload = io.BytesIO(csv_file(f"PI 2.1,{QUARTER.code},12,,,,,", f"PI 2.2,{QUARTER.code},40,,,,,"))
+    upload.name = "figures.csv"
+    page_url = client.post(reverse("indicators:import"), {"file": upload})["Location"]
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(page_url, {"submit_figures": "on"})
+    factories.FigureFactory(indicator=indicators["count"], value=D(3), status=Figure.Status.VERIFIED)
+    queued[0]()
+    text = page(client.get(page_url))
+    assert "nothing has been imported" in text and "The figures changed since the file was checked" in text
+    assert list(Figure.objects.values_list("value", flat=True)) == [D(3)]
