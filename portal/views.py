@@ -85,7 +85,7 @@ def health_workers(request):
     servers stay healthy while workers restart.)"""
     if not settings.REDIS_URL:
         return _health_answer({"workers": "in-process"})
-    from .celery import app
+    from celery import current_app as app
 
     try:
         replies = app.control.ping(timeout=settings.HEALTH_WORKER_TIMEOUT_SECONDS, limit=1)
@@ -114,7 +114,7 @@ def _check_cache():
 
 
 def _check_broker():
-    from .celery import app
+    from celery import current_app as app
 
     with app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1, timeout=2)

@@ -47,7 +47,7 @@ def fresh_cache():
 @pytest.fixture(autouse=True)
 def tasks_run_in_process(request):
     """Tasks run in-process unless a test starts a real worker (marked celery_worker)."""
-    from portal.celery import app
+    from config.celery import app
 
     eager = request.node.get_closest_marker("celery_worker") is None
     previous = app.conf.task_always_eager

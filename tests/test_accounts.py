@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 
 from . import factories
 from .factories import PASSWORD

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from board.models import CompileRun, EvaluationReport
 from board.reports import latest_ended_half_year, report_request, stuck_runs_requeue
+from config.celery import app as celery_app
 from indicators.models import Figure
 from indicators.periods import Period
-from portal.celery import app as celery_app
 
 from . import factories
 from .conftest import require_service
@@ -188,7 +188,7 @@ def worker_process(redis_url: str, **env) -> subprocess.Popen:
             "-m",
             "celery",
             "-A",
-            "portal",
+            "config",
             "worker",
             "--pool=solo",
             "--loglevel=WARNING",
