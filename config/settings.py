@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The portal's own apps; tests/test_architecture.py holds the layers they import along.
+    "core",
     "portal",
     "objectives",
     "indicators",
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "comparisons",
     "audit",
     "communications",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -95,8 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portal.middleware.TwoFactorMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
-    "portal.middleware.NoStoreForSignedInMiddleware",
-    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.portal",
+                "home.context_processors.portal",
             ],
         },
     },
@@ -174,7 +177,7 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-SERIALIZATION_MODULES = {"backupjson": "portal.backup_format"}
+SERIALIZATION_MODULES = {"backupjson": "home.backup_format"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -5,8 +5,8 @@ import tempfile
 import pytest
 from django.conf import settings as django_settings
 
+from home.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 from portal.roles import Role
-from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 
 from . import factories
 
