@@ -31,7 +31,7 @@ from portal.roles import Role
 from . import factories
 from .conftest import IN_CI
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "objectives" / "demo" / "seeds"
 
 PORTSMOUTH_8 = [
     "Having the right to an active say in any development",
