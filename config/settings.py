@@ -301,8 +301,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A compile run still queued or running after this long is queued again by the reconciler.
 REPORT_STUCK_AFTER_SECONDS = env_int("REPORT_STUCK_AFTER_SECONDS", 900)
-# Only for fault tests: makes compiling pause so a worker can be stopped part way through.
-REPORT_COMPILE_PAUSE_SECONDS = env_int("REPORT_COMPILE_PAUSE_SECONDS", 0)
 # A Board meeting is quorate when more than 1/BOARD_QUORUM_DIVISOR of its seats are present.
 BOARD_QUORUM_DIVISOR = env_int("BOARD_QUORUM_DIVISOR", 3)
 # Sign-in protection: after this many failures for one account or one address,
