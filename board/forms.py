@@ -2,7 +2,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
-from portal.forms import GovukFormMixin, VersionedFormMixin
+from core.forms import GovukFormMixin, VersionedFormMixin
 
 from .models import Attendance, BoardAction, Meeting
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.versions import edit_version_field
+from core.versions import edit_version_field
 
 
 class BoardSeatQuerySet(models.QuerySet):

@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import json
 import logging
-import time
 from collections import defaultdict
 
 from django.conf import settings
@@ -20,12 +19,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from comparisons.selectors import comparison_snapshot, published_fingerprint
+from core.versions import version_claim
 from indicators.choices import Frequency
 from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.periods import Period
 from indicators.selectors import in_shown_periods, indicator_statuses
 from objectives.models import Action, ActionUpdate, Strategy
-from portal.versions import version_claim
 
 from .models import CompileRun, EvaluationReport
 
@@ -91,9 +90,6 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
                 return run.report
             period = half_year(run.period_start)
             snapshot = build_snapshot(strategy=run.strategy, period=period)
-            pause = settings.REPORT_COMPILE_PAUSE_SECONDS
-            if pause:
-                time.sleep(pause)  # lets the fault tests stop a worker part way through
             latest = EvaluationReport.objects.filter(
                 strategy=run.strategy, period_start=period.start
             ).aggregate(Max("version"))["version__max"]

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.versions import version_claim
 from objectives.models import Strategy
 from objectives.services import StrategyFileError, required, sync_by_position
-from portal.versions import version_claim
 
 from .models import Attendance, BoardAction, BoardSeat, Meeting
 

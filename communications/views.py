@@ -7,10 +7,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.addresses import client_address
-from portal.forms import posted_data
+from core.addresses import client_address
+from core.forms import posted_data
+from core.versions import EditConflict
 from portal.roles import Role
-from portal.versions import EditConflict
 
 from .forms import FeedbackForm, FeedbackReviewForm, NewsletterForm, PublishForm, YoungPeoplePageForm
 from .models import Feedback, Newsletter, YoungPeoplePage

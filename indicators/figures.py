@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.versions import version_claim
+from core.versions import version_claim
 
 from .choices import Unit
 from .models import Figure, FigureChange, PerformanceIndicator, Target

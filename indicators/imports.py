@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from portal.inputs import NumberError, control_character_error, parse_number
+from core.inputs import NumberError, control_character_error, parse_number
 
 from .choices import Unit
 from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_values_clean, period_errors

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.versions import edit_version_field
+from core.versions import edit_version_field
 
 from .choices import Computation, Frequency, Polarity, RagStatus, Trend, Unit
 from .performance import rag_status, trend

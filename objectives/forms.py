@@ -1,7 +1,7 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from portal.forms import GovukFormMixin, VersionedFormMixin
+from core.forms import GovukFormMixin, VersionedFormMixin
 
 from .models import Action
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from portal.versions import version_claim
+from core.versions import version_claim
 
 from .models import (
     Action,

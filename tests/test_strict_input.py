@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.inputs import NumberError, parse_number
 from indicators.choices import Frequency, Unit
 from indicators.imports import ImportFileError, commit_import, preview_import
 from indicators.models import Figure, FigureChange
-from portal.inputs import NumberError, parse_number
 
 from . import factories
 from .factories import last_ended_period
