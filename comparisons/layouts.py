@@ -91,17 +91,15 @@ def read_published_file(*, name: str, content: bytes) -> PublishedTable:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PublishedFileError("The file must be saved as UTF-8, as DfE publishes it") from None
-    try:
-        table = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    except csv.Error:
-        raise PublishedFileError("The file is not a valid CSV file: download it again from DfE") from None
-    if len(table) < 2:
+    records = _read_records(text)
+    if len(records) < 2:
         raise PublishedFileError("The file has no rows of figures, only the column headings")
-    header = [cell.strip().lower() for cell in table[0]]
+    header = [cell.strip().lower() for cell in records[0][1]]
+    width = len(header)
     while header and not header[-1]:
         header.pop()
-    rows = [[cell.strip() for cell in row[: len(header)]] for row in table[1:]]
     if all(column in header for column in NEIGHBOUR_COLUMNS):
+        rows = [[cell.strip() for cell in row[: len(header)]] for _, row in records[1:]]
         return PublishedTable(header=header, rows=rows, kind=PublishedFile.Kind.NEIGHBOURS)
     if "time_period" not in header and "geographic_level" not in header:
         raise PublishedFileError(
@@ -116,9 +114,20 @@ def read_published_file(*, name: str, content: bytes) -> PublishedTable:
         )
     if len(set(header)) != len(header):
         raise PublishedFileError("The file has the same column heading twice")
-    short = next((number for number, row in enumerate(rows, start=2) if len(row) < len(header)), None)
-    if short:
-        raise PublishedFileError(f"Row {short} has fewer cells than the headings: the file may be cut short")
+    rows = []
+    for number, (line, row) in enumerate(records[1:], start=2):
+        if len(row) != width:
+            where = f"Row {number}" if line == number else f"Row {number} (line {line} of the file)"
+            if len(row) < width:
+                raise PublishedFileError(
+                    f"{where} has fewer cells ({len(row)}) than the headings ({width}): the file may "
+                    "be cut short, or a cell is missing. Nothing was imported"
+                )
+            raise PublishedFileError(
+                f"{where} has more cells ({len(row)}) than the headings ({width}): a name with a "
+                "comma in it must be in quotes. Nothing was imported"
+            )
+        rows.append([cell.strip() for cell in row[: len(header)]])
     _check_time_periods(header, rows)
     published = PublishedTable(header=header, rows=rows, kind=PublishedFile.Kind.STATISTICS)
     for index, column in enumerate(header):
@@ -131,6 +140,26 @@ def read_published_file(*, name: str, content: bytes) -> PublishedTable:
     if not published.measure_columns:
         raise PublishedFileError("The file has no columns of figures: every column has words in it")
     return published
+
+
+def _read_records(text: str) -> list[tuple[int, list[str]]]:
+    """Every record of the file with the line it starts on, blank lines apart.
+
+    Quoted cells may hold commas and line breaks; a quote out of place refuses the file.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, line = [], 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                records.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error:
+        raise PublishedFileError(
+            f"Line {line} of the file is not valid CSV (a quote mark out of place): download the file "
+            "again from DfE. Nothing was imported"
+        ) from None
+    return records
 
 
 def _check_time_periods(header: list[str], rows: list[list[str]]) -> None:
