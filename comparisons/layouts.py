@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 
-from .models import PublishedFile, Symbol
+from .models import PublishedFile, Symbol, period_label
 
 TIME_COLUMNS = ["time_period", "geographic_level"]
 GEOGRAPHY_COLUMNS = [
@@ -76,6 +76,16 @@ class PublishedTable:
     def years(self) -> list[int]:
         index = self.column("time_period")
         return sorted({int(row[index]) for row in self.rows})
+
+    @property
+    def year_labels(self) -> list[str]:
+        """The file's time periods as DfE labels them, with what they mean."""
+        period = self.column("time_period")
+        identifier = self.header.index("time_identifier") if "time_identifier" in self.header else None
+        pairs = {(int(row[period]), row[identifier] if identifier is not None else "") for row in self.rows}
+        labels = [period_label(year, kind) for year, kind in sorted(pairs)]
+        kinds = sorted({kind for _, kind in pairs if kind})
+        return [*labels, f"({', '.join(kinds).lower()})"] if kinds else labels
 
 
 def read_published_file(*, name: str, content: bytes) -> PublishedTable:
@@ -169,11 +179,3 @@ def _check_time_periods(header: list[str], rows: list[list[str]]) -> None:
             raise PublishedFileError(
                 f"Row {number}: the time_period '{row[index]}' is not a year, like 2025 or 202425"
             )
-
-
-def period_label(time_period: int) -> str:
-    """2025 for a year; 2024-25 for DfE's six-digit financial or academic years."""
-    text = str(time_period)
-    if len(text) == 6:
-        return f"{text[:4]}-{text[4:]}"
-    return text
