@@ -142,7 +142,9 @@ class PublishedMeasure(models.Model):
         blank=True,
         help_text="The kinds of file (names without years) the mapping was made from or has imported.",
     )
-    row_filters = models.JSONField(help_text="Breakdown column → value picking the measure's rows.")
+    row_filters = models.JSONField(
+        default=dict, blank=True, help_text="Breakdown column → value picking the measure's rows."
+    )
     count_filters = models.JSONField(
         default=dict,
         blank=True,
@@ -275,10 +277,11 @@ class PublishedValue(models.Model):
     time_period = models.PositiveIntegerField()
     time_identifier = models.CharField(max_length=40, blank=True)
     geographic_level = models.CharField(max_length=20, choices=GeographicLevel.choices)
-    area_code = models.CharField(max_length=20)
-    old_la_code = models.CharField(max_length=10, blank=True)
+    # DfE joins authorities that report together: "E09000021 / E09000027", "314 / 318".
+    area_code = models.CharField(max_length=60)
+    old_la_code = models.CharField(max_length=30, blank=True)
     area_name = models.CharField(max_length=200)
-    region_code = models.CharField(max_length=20, blank=True)
+    region_code = models.CharField(max_length=60, blank=True)
     count = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     count_symbol = models.CharField(max_length=5, choices=Symbol.choices, blank=True)
     denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)

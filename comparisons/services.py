@@ -179,6 +179,12 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
             continue
         area_code, old_la_code, area_name = area_of(row)
         key = (row[period], row[level], area_code)
+        if len(area_code) > 60 or len(old_la_code) > 30 or len(area_name) > 200 or len(row[region_code]) > 60:
+            result.errors.append(
+                f"Row {number}: the area's code or name is longer than any DfE uses: check the file "
+                "is as DfE publishes it"
+            )
+            continue
         if key in seen:
             result.errors.append(
                 f"Rows {seen[key]} and {number} both give '{measure.title}' for {area_name} in "
@@ -619,7 +625,7 @@ def _check_columns_hold_the_right_figures(measure: PublishedMeasure, rows: Measu
     problems = {}
     denominator = measure.denominator_column
     if denominator and (
-        denominator == measure.value_column
+        (denominator == measure.value_column and not measure.total_filters)
         or any(word in denominator.lower() for word in PERCENTAGE_OR_RATE_WORDS)
     ):
         problems["denominator_column"] = (
@@ -685,3 +691,59 @@ def definition_version_add(
             )
     version.save()
     return version
+
+
+@dataclass
+class MeasureSummary:
+    """One measure's latest figures after an import, for the command's report."""
+
+    measure: PublishedMeasure
+    years: list[str]
+    preview: MeasurePreview
+
+    def line(self) -> str:
+        def figure(value) -> str:
+            if value is None:
+                return "not published"
+            parts = []
+            if value.count is not None or value.count_symbol:
+                parts.append(f"count {value.count_symbol or _plain(value.count)}")
+            if value.denominator is not None or value.denominator_symbol:
+                parts.append(f"denominator {value.denominator_symbol or _plain(value.denominator)}")
+            return value.display + (f" ({', '.join(parts)})" if parts else "")
+
+        preview = self.preview
+        council = preview.council.area_name if preview.council else "The council"
+        region = preview.region.area_name if preview.region else "Region"
+        return (
+            f"{self.measure.title}, {preview.year_label}: {council} {figure(preview.council)}; "
+            f"England {figure(preview.england)}; {region} {figure(preview.region)}; "
+            f"years {', '.join(self.years)}"
+        )
+
+
+def _plain(number) -> str:
+    return f"{number:,.2f}".rstrip("0").rstrip(".") if number % 1 else f"{number:,.0f}"
+
+
+@dataclass
+class FileImport:
+    published_file: PublishedFile
+    result: ImportResult
+    summaries: list[MeasureSummary]
+    unmapped_columns: list[str]
+
+
+def published_statistics_import(*, name: str, content: bytes, user=None) -> FileImport:
+    """Keep a published file and import it through its mappings, all or nothing.
+
+    The upload screen and ``manage.py import_published`` both import through here.
+    """
+    with transaction.atomic():
+        published_file = published_file_upload(name=name, content=content, user=user)
+        if published_file.kind != PublishedFile.Kind.STATISTICS:
+            neighbours_import(published_file=published_file)
+            return FileImport(published_file, ImportResult(ImportPlan(published_file, [])), [], [])
+        result = published_file_import(published_file=published_file)
+    summaries = [MeasureSummary(preview.measure, preview.years, preview) for preview in result.plan.preview]
+    return FileImport(published_file, result, summaries, result.plan.unmapped_columns)
