@@ -371,3 +371,113 @@ def test_the_command_refuses_a_malformed_file_and_exits_non_zero(db, tmp_path, c
         call_command("import_published", str(broken))
     assert "Row 3 has more cells (14) than the headings (13)" in capsys.readouterr().err
     assert not PublishedValue.objects.exists()
+
+
+# --- An officer puts a mistake right -------------------------------------------------------
+
+from django.urls import reverse  # noqa: E402
+
+from audit.models import AuditEntry  # noqa: E402
+from comparisons.models import MappingChange  # noqa: E402
+
+
+def _audited(measure_pk: int, event: str) -> bool:
+    return AuditEntry.objects.filter(
+        object_id=str(measure_pk), event=event, object_type="comparisons.PublishedMeasure"
+    ).exists()
+
+
+def _edit_form(client, measure):
+    page = client.get(reverse("comparisons:measure_edit", kwargs={"pk": measure.pk}))
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data = {name: ("" if value is None else value) for name, value in data.items()}
+    for name in ("catalogue_entry", "indicator"):
+        data[name] = data[name] or ""
+    return data
+
+
+def test_editing_a_mapping_re_derives_its_figures_in_one_go_and_the_history_records_it(client, officer):
+    from comparisons.demo import published_statistics_load
+
+    published_statistics_load()
+    client.force_login(officer)
+    measure = PublishedMeasure.objects.get(catalogue_entry__code="cla-placements-3-plus")
+    data = _edit_form(client, measure)
+    assert data["row_1"] == "With 3 or more placements during the year"
+    # A percentage column picked as the denominator is refused, saying why.
+    refused = client.post(
+        reverse("comparisons:measure_edit", kwargs={"pk": measure.pk}),
+        {**data, "denominator_column": "children_percent"},
+    )
+    assert refused.status_code == 200
+    assert "holds percentages or rates" in refused.content.decode()
+
+    # The officer corrects the title; every figure is re-derived from the stored file.
+    fixed = {**data, "row_0": "CLA on 31 March", "title": "Three or more placements (corrected)"}
+    response = client.post(reverse("comparisons:measure_edit", kwargs={"pk": measure.pk}), fixed)
+    assert response.status_code == 302, response.content.decode()
+    measure.refresh_from_db()
+    assert measure.title == "Three or more placements (corrected)" and measure.version == 2
+    change = MappingChange.objects.get(measure=measure, action=MappingChange.Action.EDITED)
+    assert change.before["title"].startswith("Children looked after with 3 or more")
+    assert change.values_rederived == PublishedValue.objects.filter(measure=measure).count() > 0
+    assert _audited(measure.pk, "changed")
+
+    # A form opened before that change is refused rather than overwriting it.
+    stale = client.post(reverse("comparisons:measure_edit", kwargs={"pk": measure.pk}), data)
+    assert "Someone else changed this mapping" in stale.content.decode()
+    measure.refresh_from_db()
+    assert measure.title == "Three or more placements (corrected)"
+
+
+def test_retiring_takes_figures_off_the_pages_and_report_card_and_delete_asks_first(client, officer):
+    from comparisons.demo import published_statistics_load
+    from comparisons.report_card import report_card
+
+    published_statistics_load()
+    client.force_login(officer)
+    measure = PublishedMeasure.objects.get(catalogue_entry__code="cla-placements-3-plus")
+    assert any(line.comparison.measure == measure for line in report_card()["lines"])
+    client.post(reverse("comparisons:measure_retire", kwargs={"pk": measure.pk}))
+    measure.refresh_from_db()
+    assert measure.is_retired and _audited(measure.pk, "changed")
+    assert not any(line.comparison.measure == measure for line in report_card()["lines"])
+    assert "Retired" in client.get(reverse("comparisons:files")).content.decode()
+    client.post(reverse("comparisons:measure_retire", kwargs={"pk": measure.pk}))
+    measure.refresh_from_db()
+    assert not measure.is_retired
+
+    url = reverse("comparisons:measure_delete", kwargs={"pk": measure.pk})
+    confirm = client.get(url).content.decode()
+    assert "Are you sure you want to delete this mapping?" in confirm
+    figures = PublishedValue.objects.filter(measure=measure).count()
+    assert f"Its {figures} published figures are deleted with it" in confirm
+    client.post(url)
+    assert not PublishedMeasure.objects.filter(pk=measure.pk).exists()
+    assert not PublishedValue.objects.filter(measure_id=measure.pk).exists()
+    assert _audited(measure.pk, "deleted")
+    deleted = MappingChange.objects.get(action=MappingChange.Action.DELETED)
+    assert deleted.values_rederived == figures and deleted.changed_by == officer
+
+
+def test_the_pack_pages_export_and_load_mappings(client, officer):
+    client.force_login(officer)
+    page = client.get(reverse("comparisons:pack_import")).content.decode()
+    assert "Load the standard mappings" in page
+    client.post(reverse("comparisons:pack_import"), {"standard": "1"})
+    count = PublishedMeasure.objects.count()
+    assert count >= 10
+    exported = client.get(reverse("comparisons:pack_export"))
+    assert exported["Content-Disposition"].startswith("attachment")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    again = client.post(
+        reverse("comparisons:pack_import"), {"pack": SimpleUploadedFile("pack.json", exported.content)}
+    )
+    assert again.status_code == 302 and PublishedMeasure.objects.count() == count
+    refused = client.post(
+        reverse("comparisons:pack_import"), {"pack": SimpleUploadedFile("pack.json", b"not json")}
+    )
+    assert "The file is not a mapping pack" in refused.content.decode()
