@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from core.forms import posted_data, posted_files
 from objectives.models import Strategy
-from portal.forms import posted_data, posted_files
 
 from .forms import (
     ConfirmForm,
