@@ -1,10 +1,12 @@
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
 from portal.forms import GovukFormMixin
 
 from .models import Attendance, BoardAction, Meeting
+from .snapshot import ObjectiveEntry
 
 
 class CommentaryForm(GovukFormMixin, forms.Form):
@@ -17,18 +19,22 @@ class CommentaryForm(GovukFormMixin, forms.Form):
         help_text="What the Board most needs to know about this half-year.",
     )
 
-    def __init__(self, *args, objectives: list[dict], **kwargs):
+    # The version the person started from; a save over someone else's newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, objectives: list[ObjectiveEntry], **kwargs):
         super().__init__(*args, **kwargs)
-        self.objective_numbers = [objective["number"] for objective in objectives]
+        self.objective_numbers = [objective.number for objective in objectives]
         for objective in objectives:
-            self.fields[f"objective_{objective['number']}"] = forms.CharField(
-                label=f"Commentary on objective {objective['number']}: {objective['title']}",
+            self.fields[f"objective_{objective.number}"] = forms.CharField(
+                label=f"Commentary on objective {objective.number}: {objective.title}",
                 widget=forms.Textarea(attrs={"rows": 4}),
                 max_length=10000,
                 required=False,
             )
         self.helper.layout = Layout(
-            *[Field.textarea(name, label_size=Size.SMALL) for name in self.fields],
+            *[Field.textarea(name, label_size=Size.SMALL) for name in self.fields if name != "version"],
+            Field("version"),
             Submit("submit", "Save commentary"),
         )
 
@@ -37,15 +43,51 @@ class CommentaryForm(GovukFormMixin, forms.Form):
         return {number: self.cleaned_data[f"objective_{number}"] for number in self.objective_numbers}
 
 
+class IndicatorCommentForm(GovukFormMixin, forms.Form):
+    """A comment on one indicator's row: why it moved, what is being done, by whom and by when."""
+
+    submit_label = "Save comment"
+
+    text = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        required=False,
+        help_text="Why it moved, what is being done, by whom and by when.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def layout_field(self, name):
+        if name == "text":
+            return Field.textarea(name, label_size=Size.SMALL, max_characters=2000)
+        return Field(name)
+
+
+def upcoming_meetings():
+    return Meeting.objects.filter(date__gte=timezone.localdate(), status=Meeting.Status.SCHEDULED).order_by(
+        "date"
+    )
+
+
 class PublishForm(GovukFormMixin, forms.Form):
+    """Publishing adds the report to the papers of a coming meeting, the next one unless chosen."""
+
     submit_label = "Publish to the Board"
 
     meeting = forms.ModelChoiceField(
-        queryset=Meeting.objects.exclude(status=Meeting.Status.CANCELLED),
+        queryset=Meeting.objects.none(),
         required=False,
         empty_label="Not yet",
         label="Add it to the papers for a meeting",
+        error_messages={"invalid_choice": "Choose a meeting that has not taken place yet"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meetings = upcoming_meetings()
+        self.fields["meeting"].queryset = meetings
+        if not self.is_bound:
+            self.initial.setdefault("meeting", meetings.first())
 
     def layout_field(self, name):
         return Field.select(name)

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .snapshot import ReportSnapshot
+
 
 class BoardSeatQuerySet(models.QuerySet):
     def current(self):
@@ -110,10 +112,37 @@ class EvaluationReport(models.Model):
     commentary = models.JSONField(
         default=dict, blank=True, help_text="The officer's commentary by objective number."
     )
+    commentary_version = models.PositiveIntegerField(
+        default=1, help_text="Goes up with each save of the summary or commentary, to catch concurrent edits."
+    )
+    commentary_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    contributors_invited = models.BooleanField(
+        default=False,
+        help_text="Contributors of each indicator's owning organisation may comment on its row.",
+    )
+    compiled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by_author = models.BooleanField(
+        default=False, help_text="Approved by someone who wrote it, where the council has one officer."
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
     )
+    pdf = models.FileField(upload_to="reports/%Y/", blank=True, help_text="The Board paper, rendered once.")
+    pdf_status = models.CharField(
+        max_length=20, blank=True, help_text="The report's status when its PDF was rendered."
+    )
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_start", "-version"]
@@ -124,19 +153,62 @@ class EvaluationReport(models.Model):
         ]
 
     def __str__(self):
-        return f"Evaluation report {self.snapshot['period']['code']}, version {self.version}"
+        return f"Evaluation report {self.data.period.code}, version {self.version}"
 
     def get_absolute_url(self):
         return reverse("board:report", kwargs={"pk": self.pk})
 
     @property
-    def objectives_with_commentary(self) -> list[dict]:
-        """The snapshot's objectives, each with the officer's commentary on it."""
-        commentary = self.commentary or {}
-        return [
-            {**objective, "commentary": commentary.get(str(objective["number"]), "")}
-            for objective in self.snapshot["objectives"]
+    def data(self) -> ReportSnapshot:
+        """The frozen snapshot as typed data, whatever version of its shape was stored.
+
+        Read once per stored value: a reload from the database reads the new value again.
+        """
+        cached = self.__dict__.get("_snapshot_data")
+        if cached is None or cached[0] is not self.snapshot:
+            cached = (self.snapshot, ReportSnapshot.from_stored(self.snapshot))
+            self.__dict__["_snapshot_data"] = cached
+        return cached[1]
+
+    def objective_commentary(self, number: int) -> str:
+        return (self.commentary or {}).get(str(number), "")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class IndicatorCommentQuerySet(models.QuerySet):
+    def written(self):
+        return self.exclude(text="")
+
+
+class IndicatorComment(models.Model):
+    """A comment on one indicator's row of a report: why it moved, what is being done, by whom, by when.
+
+    Each report version has its own comments, so a version's comments are frozen with it; a new
+    compile of the same half-year starts from the previous version's comments as a draft.
+    """
+
+    report = models.ForeignKey(EvaluationReport, on_delete=models.CASCADE, related_name="indicator_comments")
+    reference = models.CharField(max_length=20, help_text="The indicator's reference in the snapshot.")
+    text = models.TextField(blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = IndicatorCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "reference"], name="one_comment_per_report_indicator")
         ]
+
+    def __str__(self):
+        return f"Comment on {self.reference}"
 
 
 class CompileRun(models.Model):

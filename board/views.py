@@ -1,9 +1,8 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from indicators.imports import as_csv, safe_cell
@@ -16,30 +15,51 @@ from .forms import (
     BoardActionForm,
     CommentaryForm,
     DecisionForm,
+    IndicatorCommentForm,
     MeetingForm,
     MinutesForm,
     PublishForm,
 )
-from .models import AgendaItem, BoardAction, BoardSeat, CompileRun, Decision, EvaluationReport, Meeting
+from .models import (
+    AgendaItem,
+    BoardAction,
+    BoardSeat,
+    CompileRun,
+    Decision,
+    EvaluationReport,
+    IndicatorComment,
+    Meeting,
+)
+from .papers import report_pdf_name, report_pdf_render
 from .reports import (
+    CommentConflict,
     data_fingerprint,
     half_year,
+    indicator_comment_save,
     latest_ended_half_year,
+    may_approve,
+    may_comment,
+    missing_exception_comments,
     report_advance,
     report_commentary_save,
+    report_invite_contributors,
     report_request,
     report_retry,
 )
+from .selectors import exception_rows, report_sections
 from .services import attendance_record, board_action_complete, meeting_quorum, minutes_approve, minutes_save
 
 MANAGE_REPORTS = "board.change_evaluationreport"
 
 
 def report_for_user_or_404(user, pk: int) -> EvaluationReport:
-    """Officers open every version; everyone else only published reports."""
-    reports = EvaluationReport.objects.select_related("meeting", "strategy")
+    """Officers open every version; the Board's chair also those awaiting approval; others published ones."""
+    reports = EvaluationReport.objects.select_related("meeting", "strategy", "approved_by")
     if not user.has_perm(MANAGE_REPORTS):
-        reports = reports.filter(status=EvaluationReport.Status.PUBLISHED)
+        shown = [EvaluationReport.Status.PUBLISHED]
+        if BoardSeat.objects.current().filter(is_chair=True, person=user).exists():
+            shown.append(EvaluationReport.Status.SUBMITTED)
+        reports = reports.filter(status__in=shown)
     return get_object_or_404(reports, pk=pk)
 
 
@@ -91,6 +111,17 @@ def run_status(request, pk: int):
     return render(request, "board/run.html", {"run": run, "period": half_year(run.period_start)})
 
 
+def _report_context(report: EvaluationReport, user, exact: bool) -> dict:
+    sections = report_sections(report, user)
+    return {
+        "report": report,
+        "snapshot": report.data,
+        "sections": sections,
+        "exceptions": exception_rows(sections),
+        "exact": exact,
+    }
+
+
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_detail(request, pk: int):
     report = report_for_user_or_404(request.user, pk)
@@ -98,47 +129,131 @@ def report_detail(request, pk: int):
     changed = manage and report.data_fingerprint != data_fingerprint(
         strategy=report.strategy, period=half_year(report.period_start)
     )
-    return render(
-        request,
-        "board/report.html",
-        {
-            "report": report,
-            "snapshot": report.snapshot,
-            "objectives": report.objectives_with_commentary,
-            "exact": manage,
-            "data_changed": changed,
-            "publish_form": PublishForm() if report.status == EvaluationReport.Status.APPROVED else None,
-        },
-    )
+    context = _report_context(report, request.user, exact=manage)
+    submitted = report.status == EvaluationReport.Status.SUBMITTED
+    approved = report.status == EvaluationReport.Status.APPROVED
+    context |= {
+        "manage": manage,
+        "may_approve": submitted and may_approve(request.user, report),
+        "data_changed": changed,
+        "missing_comments": missing_exception_comments(report) if report.is_draft else [],
+        "publish_form": PublishForm() if manage and approved else None,
+    }
+    return render(request, "board/report.html", context)
 
 
 @permission_required(MANAGE_REPORTS, raise_exception=True)
 def report_commentary(request, pk: int):
+    """The executive summary and each objective's commentary, written beside the objective's figures."""
     report = get_object_or_404(EvaluationReport, pk=pk)
-    objectives = report.snapshot["objectives"]
-    initial = {"executive_summary": report.executive_summary} | {
+    objectives = report.data.objectives
+    initial = {"executive_summary": report.executive_summary, "version": report.commentary_version} | {
         f"objective_{number}": text for number, text in (report.commentary or {}).items()
     }
     form = CommentaryForm(posted_data(request), initial=initial, objectives=objectives)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             report_commentary_save(
                 report=report,
                 executive_summary=form.cleaned_data["executive_summary"],
                 commentary=form.commentary,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
             )
+        except CommentConflict:
+            report.refresh_from_db()
+            conflict = report
+            form.add_error(
+                None,
+                "Someone else saved the commentary while you were writing. Their version is shown "
+                "below; what you typed is kept in the boxes. Save again to replace theirs.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = report.commentary_version
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:
             messages.success(request, "The commentary has been saved.")
             return redirect(report)
-    return render(request, "board/commentary.html", {"report": report, "form": form})
+    context = _report_context(report, request.user, exact=True)
+    context["objective_fields"] = [
+        (section, form[f"objective_{section.objective.number}"]) for section in context["sections"]
+    ]
+    return render(request, "board/commentary.html", context | {"form": form, "conflict": conflict})
+
+
+def _entry_or_404(report: EvaluationReport, reference: str):
+    entry = next((entry for entry in report.data.indicators if entry.reference == reference), None)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@login_required
+def report_comment(request, pk: int, reference: str):
+    """The comment on one indicator's row, written beside its figures."""
+    report = get_object_or_404(EvaluationReport.objects.select_related("strategy"), pk=pk)
+    entry = _entry_or_404(report, reference)
+    officer = request.user.has_perm(MANAGE_REPORTS)
+    if not officer and not may_comment(request.user, report, entry):
+        raise PermissionDenied
+    comment = IndicatorComment.objects.filter(report=report, reference=reference).first()
+    initial = {"text": comment.text if comment else "", "version": comment.version if comment else 0}
+    form = IndicatorCommentForm(posted_data(request), initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_comment_save(
+                report=report,
+                reference=reference,
+                text=form.cleaned_data["text"],
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except CommentConflict as error:
+            conflict = error
+            form.add_error(
+                "text",
+                "Someone else saved a comment on this indicator while you were writing. Their comment "
+                "is shown below; what you typed is kept. Save again to replace theirs.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = error.current_version
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, f"The comment on {entry.reference} has been saved.")
+            return redirect(report if officer else "home")
+    return render(
+        request,
+        "board/comment_form.html",
+        {"report": report, "entry": entry, "form": form, "conflict": conflict, "exact": True},
+    )
 
 
 @require_POST
 @permission_required(MANAGE_REPORTS, raise_exception=True)
-def report_step(request, pk: int, step: str):
+def report_invite(request, pk: int):
     report = get_object_or_404(EvaluationReport, pk=pk)
+    invited = request.POST.get("invited") == "yes"
+    try:
+        report_invite_contributors(report=report, invited=invited)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "Contributors can now comment on their organisation's indicators."
+            if invited
+            else "Contributors can no longer comment.",
+        )
+    return redirect(report)
+
+
+@require_POST
+@login_required
+def report_step(request, pk: int, step: str):
     to_status = {
         "submit": EvaluationReport.Status.SUBMITTED,
         "approve": EvaluationReport.Status.APPROVED,
@@ -146,66 +261,71 @@ def report_step(request, pk: int, step: str):
     }.get(step)
     if to_status is None:
         raise Http404
+    if to_status == EvaluationReport.Status.APPROVED:
+        report = report_for_user_or_404(request.user, pk)
+        if not may_approve(request.user, report):
+            raise PermissionDenied
+    elif request.user.has_perm(MANAGE_REPORTS):
+        report = get_object_or_404(EvaluationReport, pk=pk)
+    else:
+        raise PermissionDenied
     meeting = None
     if to_status == EvaluationReport.Status.PUBLISHED:
         form = PublishForm(request.POST)
-        meeting = form.cleaned_data["meeting"] if form.is_valid() else None
+        if not form.is_valid():
+            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+            return redirect(report)
+        meeting = form.cleaned_data["meeting"]
     try:
-        report = report_advance(report=report, to_status=to_status, meeting=meeting)
+        report = report_advance(report=report, to_status=to_status, meeting=meeting, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The report is now {report.get_status_display().lower()}.")
+        if to_status == EvaluationReport.Status.PUBLISHED and meeting:
+            messages.success(request, f"The report is now published. It is in the papers for {meeting}.")
+        else:
+            messages.success(request, f"The report is now {report.get_status_display().lower()}.")
     return redirect(report)
 
 
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_pdf(request, pk: int):
-    """The report as a tagged PDF, with the same small-number rule as its page."""
-    from weasyprint import HTML  # needs Pango; imported here so the rest of the portal runs without it
-
+    """The stored Board paper; rendered here only if its job has not run yet."""
     report = report_for_user_or_404(request.user, pk)
-    html = render_to_string(
-        "board/report_pdf.html",
-        {
-            "report": report,
-            "snapshot": report.snapshot,
-            "objectives": report.objectives_with_commentary,
-            "exact": request.user.has_perm(MANAGE_REPORTS),
-        },
-        request=request,
+    if not (report.pdf and report.pdf_status == report.status):
+        report = report_pdf_render(report_id=report.pk)
+    return FileResponse(
+        report.pdf.open("rb"),
+        as_attachment=True,
+        filename=report_pdf_name(report),
+        content_type="application/pdf",
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    code = report.snapshot["period"]["code"].replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.pdf"'
-    return response
 
 
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_csv(request, pk: int):
     """The report's figures as CSV, with the same small-number rule as its page."""
-    from .templatetags.reports import snapshot_figure
+    from .templatetags.reports import snapshot_figure, snapshot_value
 
     report = report_for_user_or_404(request.user, pk)
     exact = request.user.has_perm(MANAGE_REPORTS)
     rows = [["objective", "indicator", "title", "period", "figure", "target", "status"]]
-    for objective in report.snapshot["objectives"]:
-        for entry in objective["indicators"]:
-            for row in entry["rows"]:
+    for objective in report.data.objectives:
+        for entry in objective.indicators:
+            for row in entry.rows:
                 rows.append(
                     [
-                        objective["number"],
-                        entry["reference"],
-                        safe_cell(entry["title"]),
-                        row["period"],
+                        objective.number,
+                        entry.reference,
+                        safe_cell(entry.title),
+                        row.period,
                         snapshot_figure(entry, row, exact),
-                        snapshot_figure(entry, {"value": row["target"]}, True),
-                        row["rag"],
+                        snapshot_value(entry, row.target),
+                        row.rag,
                     ]
                 )
     response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
-    code = report.snapshot["period"]["code"].replace(" ", "-")
+    code = report.data.period.code.replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.csv"'
     return response
 

@@ -69,6 +69,10 @@ EXPECTED = {
     "board:report_commentary": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_comment": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_invite": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:report_pdf": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
     "board:meeting_new": SIGN_IN_FIRST
     | SIGNED_IN
@@ -256,6 +260,7 @@ def url_kwargs(name, demo_strategy, figure):
             "board:paper": {"pk": factories.paper_for(meeting).pk},
             "board:run": {"pk": report.compile_run.pk},
             "board:report_step": {"pk": report.pk, "step": "approve"},
+            "board:report_comment": {"pk": report.pk, "reference": report.data.indicators[0].reference},
             "board:report_compile": {},
             "board:reports": {},
         }.get(name, {"pk": report.pk})
@@ -351,6 +356,7 @@ REFUSED_POSTS = {
     "board:action_done": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:report_compile": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:report_step": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_invite": {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:figure_action": {"board_member": 403, "councillor": 403},
     "two_factor_turn_off": {"officer": 403, "superuser": 403},
 }
