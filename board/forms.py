@@ -126,13 +126,35 @@ class AttendanceForm(GovukFormMixin, forms.Form):
                 f" ({seat.person.display_name})" if seat.person else ""
             )
             self.fields[f"seat_{seat.pk}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+            self.fields[f"deputy_{seat.pk}"] = forms.CharField(
+                label=f"Deputy for {seat.role} (optional)", max_length=200, required=False
+            )
+        self.fields["officers_in_attendance"] = forms.CharField(
+            label="Officers in attendance (optional)",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=5000,
+            required=False,
+            help_text="Officers and guests present who do not hold a seat, one a line.",
+        )
         self.helper.layout = Layout(
-            *[Field.select(name) for name in self.fields], Submit("submit", self.submit_label)
+            *[
+                Field.select(name)
+                if name.startswith("seat_")
+                else Field.text(name, field_width=Fluid.TWO_THIRDS)
+                for name in self.fields
+                if name != "officers_in_attendance"
+            ],
+            Field.textarea("officers_in_attendance"),
+            Submit("submit", self.submit_label),
         )
 
     @property
     def statuses(self) -> dict[int, str]:
         return {seat.pk: self.cleaned_data[f"seat_{seat.pk}"] for seat in self.seats}
+
+    @property
+    def deputies(self) -> dict[int, str]:
+        return {seat.pk: self.cleaned_data[f"deputy_{seat.pk}"].strip() for seat in self.seats}
 
 
 class MinutesForm(GovukFormMixin, forms.Form):
@@ -221,3 +243,14 @@ class AgendaItemForm(GovukFormMixin, forms.Form):
         if suffix == ".pdf" and head != b"%PDF-" or suffix != ".pdf" and not head.startswith(b"PK"):
             raise forms.ValidationError("The file's contents do not match its type: upload the paper again")
         return document
+
+
+class ApologiesForm(GovukFormMixin, forms.Form):
+    submit_label = "Send apologies"
+
+    deputy = forms.CharField(
+        label="Deputy (optional)",
+        max_length=200,
+        required=False,
+        help_text="The name and role of the person who will attend in your place, if anyone.",
+    )

@@ -68,6 +68,9 @@ class Meeting(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     minutes = models.TextField(blank=True)
     minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, blank=True, default="")
+    officers_in_attendance = models.TextField(
+        blank=True, help_text="Officers and guests present who do not hold a seat, one a line."
+    )
     minutes_approved_at = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -85,6 +88,10 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("board:meeting", kwargs={"pk": self.pk})
+
+    @property
+    def has_taken_place(self) -> bool:
+        return self.status == self.Status.HELD and self.date <= timezone.localdate()
 
     def quorum(self, seat_count: int) -> int:
         """More than a third of the seats, as the board's terms of reference set by default."""
@@ -266,6 +273,9 @@ class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     seat = models.ForeignKey(BoardSeat, on_delete=models.CASCADE, related_name="attendance")
     status = models.CharField(max_length=20, choices=Status.choices)
+    deputy = models.CharField(
+        max_length=200, blank=True, help_text="Who attends in the seat-holder's place, if anyone."
+    )
 
     class Meta:
         ordering = ["seat__position"]
@@ -276,16 +286,34 @@ class Attendance(models.Model):
 
 
 class AgendaItem(models.Model):
+    """An item on a meeting's agenda, with its paper if there is one."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     document = models.FileField(upload_to="board-papers/%Y/", blank=True)
+    document_size = models.PositiveIntegerField(null=True, blank=True, help_text="In bytes.")
+    document_pages = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a PDF the portal could read; empty otherwise."
+    )
 
     class Meta:
         ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="one_agenda_item_per_position")
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def file_type(self) -> str:
+        suffix = self.document.name.rsplit(".", 1)[-1].lower() if self.document else ""
+        return {"pdf": "PDF", "docx": "Word document", "odt": "OpenDocument text"}.get(suffix, suffix.upper())
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.file_type == "PDF"
 
 
 class Decision(models.Model):

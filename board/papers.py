@@ -5,6 +5,7 @@ again when it is published (its cover then names the approver and the meeting); 
 serves the stored file.
 """
 
+import io
 import logging
 
 from django.core.files.base import ContentFile
@@ -60,3 +61,36 @@ def report_pdf_render(*, report_id: int) -> EvaluationReport:
         locked.pdf.storage.delete(old)
     logger.info("Rendered the PDF of report %s (%s bytes)", report_id, len(content))
     return locked
+
+
+def meeting_pack_pdf(*, meeting, reports: list[EvaluationReport]) -> bytes:
+    """One PDF: a cover sheet with the agenda, then every readable PDF paper in agenda order.
+
+    Word and OpenDocument papers are listed on the cover sheet to download on their own; they
+    are not converted.
+    """
+    import pypdf
+    from weasyprint import HTML
+
+    items = list(meeting.agenda_items.all())
+    included, listed = [], []
+    for item in items:
+        if item.document and item.is_pdf and item.document_pages:
+            included.append(item)
+        elif item.document:
+            listed.append(item)
+    cover = render_to_string(
+        "board/pack_cover.html", {"meeting": meeting, "items": items, "listed": listed, "reports": reports}
+    )
+    writer = pypdf.PdfWriter()
+    writer.append(io.BytesIO(HTML(string=cover).write_pdf()))
+    for item in included:
+        with item.document.open("rb") as paper:
+            writer.append(io.BytesIO(paper.read()))
+    for report in reports:
+        stored = report_pdf_render(report_id=report.pk)
+        with stored.pdf.open("rb") as paper:
+            writer.append(io.BytesIO(paper.read()))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -2,12 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from objectives.models import Strategy
 from objectives.services import StrategyFileError, required, sync_by_position
 
-from .models import Attendance, BoardAction, BoardSeat, Meeting
+from .models import AgendaItem, Attendance, BoardAction, BoardSeat, Meeting
 
 
 def board_seats_load(*, strategy: Strategy, organisations: dict, board_data: dict) -> list[BoardSeat]:
@@ -44,13 +45,27 @@ def meeting_quorum(meeting: Meeting) -> dict:
 
 
 @transaction.atomic
-def attendance_record(*, meeting: Meeting, statuses: dict[int, str]) -> None:
-    """Record each seat's attendance; a seat left blank has no record."""
+def attendance_record(
+    *,
+    meeting: Meeting,
+    statuses: dict[int, str],
+    deputies: dict[int, str] | None = None,
+    officers_in_attendance: str | None = None,
+) -> None:
+    """Record each seat's attendance and deputy; a seat left blank has no record."""
+    deputies = deputies or {}
     for seat_id, status in statuses.items():
         if status:
-            Attendance.objects.update_or_create(meeting=meeting, seat_id=seat_id, defaults={"status": status})
+            Attendance.objects.update_or_create(
+                meeting=meeting,
+                seat_id=seat_id,
+                defaults={"status": status, "deputy": deputies.get(seat_id, "")},
+            )
         else:
             Attendance.objects.filter(meeting=meeting, seat_id=seat_id).delete()
+    if officers_in_attendance is not None:
+        meeting.officers_in_attendance = officers_in_attendance.strip()
+        meeting.save(update_fields=["officers_in_attendance"])
 
 
 def minutes_save(*, meeting: Meeting, text: str) -> None:
@@ -62,11 +77,15 @@ def minutes_save(*, meeting: Meeting, text: str) -> None:
 
 
 def minutes_approve(*, meeting: Meeting, at_meeting: Meeting) -> None:
-    """Minutes are approved at a later meeting of the Board."""
+    """Minutes are approved at a later meeting of the Board, one that has taken place."""
     if meeting.minutes_status != Meeting.MinutesStatus.DRAFT:
         raise ValidationError("Only draft minutes can be approved")
     if at_meeting.date <= meeting.date:
         raise ValidationError("Minutes are approved at a later meeting: choose a meeting after this one")
+    if not at_meeting.has_taken_place:
+        raise ValidationError(
+            "Minutes are approved at a meeting that has taken place: record that meeting as held first"
+        )
     meeting.minutes_status = Meeting.MinutesStatus.APPROVED
     meeting.minutes_approved_at = at_meeting
     meeting.save(update_fields=["minutes_status", "minutes_approved_at"])
@@ -76,3 +95,46 @@ def board_action_complete(*, action: BoardAction) -> None:
     action.status = BoardAction.Status.DONE
     action.completed_on = timezone.localdate()
     action.save(update_fields=["status", "completed_on"])
+
+
+def _pdf_pages(document) -> int | None:
+    import pypdf
+
+    try:
+        document.seek(0)
+        pages = len(pypdf.PdfReader(document).pages)
+    except Exception:  # a PDF the portal cannot read is still kept and offered as it is
+        pages = None
+    document.seek(0)
+    return pages
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, title: str, document=None) -> AgendaItem:
+    """Add an item at the end of the agenda; the position is allocated under a lock on the meeting."""
+    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem(meeting=meeting, position=last + 1, title=title)
+    if document:
+        item.document = document
+        item.document_size = document.size
+        if document.name.lower().endswith(".pdf"):
+            item.document_pages = _pdf_pages(document)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def seat_of(user, strategy: Strategy):
+    return BoardSeat.objects.current().filter(strategy=strategy, person=user).first()
+
+
+@transaction.atomic
+def apologies_send(*, meeting: Meeting, seat: BoardSeat, deputy: str) -> Attendance:
+    """A Board member sends apologies for a meeting to come, naming a deputy if one will attend."""
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.date < timezone.localdate():
+        raise ValidationError("Apologies are sent before a meeting: this meeting is not still to come")
+    record, _ = Attendance.objects.update_or_create(
+        meeting=meeting, seat=seat, defaults={"status": Attendance.Status.APOLOGIES, "deputy": deputy.strip()}
+    )
+    return record

@@ -3,14 +3,17 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from indicators.imports import as_csv, safe_cell
+from objectives.models import Strategy
 from objectives.views import current_strategy_or_404
 from portal.forms import posted_data
 
 from .forms import (
     AgendaItemForm,
+    ApologiesForm,
     AttendanceForm,
     BoardActionForm,
     CommentaryForm,
@@ -30,7 +33,7 @@ from .models import (
     IndicatorComment,
     Meeting,
 )
-from .papers import report_pdf_name, report_pdf_render
+from .papers import meeting_pack_pdf, report_pdf_name, report_pdf_render
 from .reports import (
     CommentConflict,
     data_fingerprint,
@@ -47,7 +50,16 @@ from .reports import (
     report_retry,
 )
 from .selectors import exception_rows, report_sections
-from .services import attendance_record, board_action_complete, meeting_quorum, minutes_approve, minutes_save
+from .services import (
+    agenda_item_add,
+    apologies_send,
+    attendance_record,
+    board_action_complete,
+    meeting_quorum,
+    minutes_approve,
+    minutes_save,
+    seat_of,
+)
 
 MANAGE_REPORTS = "board.change_evaluationreport"
 
@@ -294,12 +306,10 @@ def report_pdf(request, pk: int):
     report = report_for_user_or_404(request.user, pk)
     if not (report.pdf and report.pdf_status == report.status):
         report = report_pdf_render(report_id=report.pk)
-    return FileResponse(
-        report.pdf.open("rb"),
-        as_attachment=True,
-        filename=report_pdf_name(report),
-        content_type="application/pdf",
-    )
+    with report.pdf.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_pdf_name(report)}"'
+    return response
 
 
 @permission_required("board.view_evaluationreport", raise_exception=True)
@@ -336,6 +346,7 @@ MANAGE_MEETINGS = "board.change_meeting"
 @permission_required("board.view_meeting", raise_exception=True)
 def meeting_detail(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.select_related("minutes_approved_at"), pk=pk)
+    strategy = Strategy.objects.current()
     manage = request.user.has_perm(MANAGE_MEETINGS)
     papers = meeting.reports.all()
     if not request.user.has_perm(MANAGE_REPORTS):
@@ -352,7 +363,12 @@ def meeting_detail(request, pk: int):
         "quorum": meeting_quorum(meeting),
         "show_minutes": meeting.minutes_status == Meeting.MinutesStatus.APPROVED
         or (manage and meeting.minutes),
-        "later_meetings": Meeting.objects.filter(date__gt=meeting.date).order_by("date") if manage else [],
+        "later_meetings": Meeting.objects.filter(
+            date__gt=meeting.date, date__lte=timezone.localdate(), status=Meeting.Status.HELD
+        ).order_by("date")
+        if manage
+        else [],
+        "my_seat": seat_of(request.user, strategy) if strategy else None,
         "decision_form": DecisionForm() if manage else None,
         "item_form": AgendaItemForm() if manage else None,
         "action_form": BoardActionForm() if manage else None,
@@ -375,10 +391,17 @@ def meeting_edit(request, pk: int | None = None):
 def meeting_attendance(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
     seats = BoardSeat.objects.filter(strategy=current_strategy_or_404()).current().for_page()
-    initial = {f"seat_{record.seat_id}": record.status for record in meeting.attendance.all()}
+    initial = {"officers_in_attendance": meeting.officers_in_attendance}
+    for record in meeting.attendance.all():
+        initial |= {f"seat_{record.seat_id}": record.status, f"deputy_{record.seat_id}": record.deputy}
     form = AttendanceForm(posted_data(request), initial=initial, seats=seats)
     if request.method == "POST" and form.is_valid():
-        attendance_record(meeting=meeting, statuses=form.statuses)
+        attendance_record(
+            meeting=meeting,
+            statuses=form.statuses,
+            deputies=form.deputies,
+            officers_in_attendance=form.cleaned_data["officers_in_attendance"],
+        )
         messages.success(request, "Attendance has been saved.")
         return redirect(meeting)
     return render(
@@ -429,8 +452,7 @@ def meeting_record_add(request, pk: int, kind: str):
     if kind == "item":
         form = AgendaItemForm(request.POST, request.FILES)
         if form.is_valid():
-            position = meeting.agenda_items.count() + 1
-            AgendaItem.objects.create(meeting=meeting, position=position, **form.cleaned_data)
+            agenda_item_add(meeting=meeting, **form.cleaned_data)
     elif kind == "decision":
         form = DecisionForm(request.POST)
         if form.is_valid():
@@ -482,3 +504,38 @@ def board_action_done(request, pk: int):
     meeting_id = request.POST.get("meeting", "")
     shown_at = Meeting.objects.filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
     return redirect(shown_at or action.raised_at)
+
+
+@permission_required("board.view_meeting", raise_exception=True)
+def meeting_apologies(request, pk: int):
+    """A Board member sends apologies for a meeting to come and names a deputy."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    seat = seat_of(request.user, current_strategy_or_404())
+    if seat is None:
+        raise PermissionDenied
+    record = meeting.attendance.filter(seat=seat).first()
+    form = ApologiesForm(posted_data(request), initial={"deputy": record.deputy if record else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            apologies_send(meeting=meeting, seat=seat, deputy=form.cleaned_data["deputy"])
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, f"Your apologies for {meeting} have been sent.")
+            return redirect(meeting)
+    return render(
+        request,
+        "board/meeting_part_form.html",
+        {"form": form, "meeting": meeting, "heading": "Send apologies"},
+    )
+
+
+@permission_required("board.view_meeting", raise_exception=True)
+def meeting_pack(request, pk: int):
+    """Every paper for the meeting as one PDF, in agenda order, after a cover sheet listing them."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    papers = meeting.reports.filter(status=EvaluationReport.Status.PUBLISHED)
+    content = meeting_pack_pdf(meeting=meeting, reports=list(papers))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="board-papers-{meeting.date.isoformat()}.pdf"'
+    return response

@@ -87,6 +87,9 @@ EXPECTED = {
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:meeting_minutes_approve": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # Only whoever holds a seat sends apologies for it; none of the personas holds one.
+    "board:meeting_apologies": SIGN_IN_FIRST | {persona: 403 for persona in SIGNED_IN},
+    "board:meeting_pack": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
     "board:meeting_record_add": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:action_done": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:paper": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},

@@ -37,7 +37,7 @@ def test_the_paper_has_a_cover_contents_with_page_numbers_and_no_blank_page(clie
     client.force_login(board_member)
     response = client.get(reverse("board:report_pdf", kwargs={"pk": published.pk}))
     assert response["Content-Type"] == "application/pdf"
-    content = b"".join(response.streaming_content)
+    content = response.content
     pages = pdf_pages(content)
     cover, contents = pages[0], pages[1]
     for words in (
@@ -80,7 +80,7 @@ def test_the_paper_is_rendered_once_per_version_and_again_only_for_a_new_one(
     client.force_login(board_member)
     url = reverse("board:report_pdf", kwargs={"pk": published.pk})
     for _ in range(3):
-        assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
+        assert client.get(url).content.startswith(b"%PDF")
     assert report_pdf_render(report_id=published.pk).pdf.name == first.pdf.name
     assert rendered == [published.pk]
 
