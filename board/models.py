@@ -352,6 +352,21 @@ class BoardAction(models.Model):
 
     objects = BoardActionQuerySet.as_manager()
 
+    class Rag(models.TextChoices):
+        """The tracker's status, in words and colour, decided here once."""
+
+        DONE = "done", "Done"
+        OVERDUE = "overdue", "Overdue"
+        DUE_SOON = "due_soon", "Due within 30 days"
+        ON_TRACK = "on_track", "Open, on track"
+
+    RAG_COLOURS = {
+        Rag.DONE: "govuk-tag--green",
+        Rag.OVERDUE: "govuk-tag--red",
+        Rag.DUE_SOON: "govuk-tag--orange",
+        Rag.ON_TRACK: "govuk-tag--blue",
+    }
+
     class Meta:
         ordering = ["due_date", "pk"]
 
@@ -361,3 +376,46 @@ class BoardAction(models.Model):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < today
+
+    def rag(self, today=None) -> "BoardAction.Rag":
+        today = today or timezone.localdate()
+        if self.status == self.Status.DONE:
+            return self.Rag.DONE
+        if self.is_overdue(today):
+            return self.Rag.OVERDUE
+        if self.due_date is not None and (self.due_date - today).days <= 30:
+            return self.Rag.DUE_SOON
+        return self.Rag.ON_TRACK
+
+    @property
+    def rag_colour(self) -> str:
+        return self.RAG_COLOURS[self.rag()]
+
+    @property
+    def latest_update(self):
+        """The newest update; uses the prefetched updates when the tracker has fetched them."""
+        updates = list(self.updates.all())
+        return max(updates, key=lambda update: (update.written_at, update.pk)) if updates else None
+
+
+class BoardActionUpdate(models.Model):
+    """A dated note on an action of the Board: progress, why it is done, or why it was reopened."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        DONE = "done", "Marked as done"
+        REOPENED = "reopened", "Reopened"
+
+    action = models.ForeignKey(BoardAction, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
+    note = models.TextField()
+    written_at = models.DateTimeField(default=timezone.now)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:40]}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from objectives.models import Strategy
 from objectives.services import StrategyFileError, required, sync_by_position
 
-from .models import AgendaItem, Attendance, BoardAction, BoardSeat, Meeting
+from .models import AgendaItem, Attendance, BoardAction, BoardActionUpdate, BoardSeat, Meeting
 
 
 def board_seats_load(*, strategy: Strategy, organisations: dict, board_data: dict) -> list[BoardSeat]:
@@ -91,10 +91,39 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting) -> None:
     meeting.save(update_fields=["minutes_status", "minutes_approved_at"])
 
 
-def board_action_complete(*, action: BoardAction) -> None:
+@transaction.atomic
+def board_action_complete(*, action: BoardAction, note: str, user=None) -> None:
+    """Mark an action done, saying why; the note is kept as the action's latest update."""
+    if not note.strip():
+        raise ValidationError(
+            'Say why the action is done, for example "completed because the pledge was signed"'
+        )
+    action = BoardAction.objects.select_for_update().get(pk=action.pk)
+    if action.status == BoardAction.Status.DONE:
+        raise ValidationError("This action is already done")
     action.status = BoardAction.Status.DONE
     action.completed_on = timezone.localdate()
     action.save(update_fields=["status", "completed_on"])
+    BoardActionUpdate.objects.create(
+        action=action, kind=BoardActionUpdate.Kind.DONE, note=note.strip(), written_by=user
+    )
+
+
+@transaction.atomic
+def board_action_reopen(*, action: BoardAction, note: str, user=None) -> None:
+    """Undo "done": the action is open again and the change is kept in its updates."""
+    action = BoardAction.objects.select_for_update().get(pk=action.pk)
+    if action.status != BoardAction.Status.DONE:
+        raise ValidationError("Only a done action can be reopened")
+    action.status = BoardAction.Status.OPEN
+    action.completed_on = None
+    action.save(update_fields=["status", "completed_on"])
+    BoardActionUpdate.objects.create(
+        action=action,
+        kind=BoardActionUpdate.Kind.REOPENED,
+        note=note.strip() or "Reopened by the officer",
+        written_by=user,
+    )
 
 
 def _pdf_pages(document) -> int | None:

@@ -55,6 +55,7 @@ from .services import (
     apologies_send,
     attendance_record,
     board_action_complete,
+    board_action_reopen,
     meeting_quorum,
     minutes_approve,
     minutes_save,
@@ -498,8 +499,14 @@ def agenda_paper(request, pk: int):
 @permission_required(MANAGE_MEETINGS, raise_exception=True)
 def board_action_done(request, pk: int):
     action = get_object_or_404(BoardAction.objects.select_related("raised_at"), pk=pk)
-    board_action_complete(action=action)
-    messages.success(request, "The action has been marked as done.")
+    try:
+        board_action_complete(action=action, note=request.POST.get("note", "")[:2000], user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The action has been marked as done.")
+    if request.POST.get("back") == "tracker":
+        return redirect("board:actions")
     # Back to the meeting whose page the button was on, which may be a later one.
     meeting_id = request.POST.get("meeting", "")
     shown_at = Meeting.objects.filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
@@ -539,3 +546,46 @@ def meeting_pack(request, pk: int):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="board-papers-{meeting.date.isoformat()}.pdf"'
     return response
+
+
+@require_POST
+@permission_required(MANAGE_MEETINGS, raise_exception=True)
+def board_action_reopen_view(request, pk: int):
+    action = get_object_or_404(BoardAction, pk=pk)
+    try:
+        board_action_reopen(action=action, note=request.POST.get("note", "")[:2000], user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The action is open again; the change is recorded in its updates.")
+    return redirect("board:actions")
+
+
+@permission_required("board.view_meeting", raise_exception=True)
+def action_tracker(request, only_open: bool = False):
+    """The Board's action log across every meeting, filterable by owner and status."""
+    actions = BoardAction.objects.select_related("raised_at").prefetch_related("updates")
+    owners = sorted(set(BoardAction.objects.values_list("owner", flat=True)))
+    owner = request.GET.get("owner", "")
+    status = "open" if only_open else request.GET.get("status", "")
+    if owner in owners:
+        actions = actions.filter(owner=owner)
+    else:
+        owner = ""
+    if status in BoardAction.Status.values:
+        actions = actions.filter(status=status)
+    else:
+        status = ""
+    return render(
+        request,
+        "board/actions.html",
+        {
+            "actions": list(actions.order_by("status", "due_date", "pk")),
+            "owners": owners,
+            "owner": owner,
+            "status": status,
+            "only_open": only_open,
+            "statuses": BoardAction.Status.choices,
+            "manage": request.user.has_perm(MANAGE_MEETINGS),
+        },
+    )
