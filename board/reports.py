@@ -198,6 +198,27 @@ def _number(value) -> str | None:
     return None if value is None else str(value)
 
 
+# How far back each report chart reaches: eight quarters' worth, or five years.
+CHART_PERIODS = {
+    Frequency.MONTHLY: 24,
+    Frequency.QUARTERLY: 8,
+    Frequency.HALF_YEARLY: 4,
+    Frequency.ANNUAL: 5,
+}
+
+
+def _figure_row(row) -> FigureRow:
+    return FigureRow(
+        period=row.period.label,
+        code=row.period.code,
+        value=_number(row.verified_value),
+        numerator=_number(row.figure.numerator if row.figure else None),
+        denominator=_number(row.figure.denominator if row.figure else None),
+        target=_number(row.target),
+        rag=row.rag.label,
+    )
+
+
 def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
     """Everything the report shows, frozen at compile time, in the stored shape of `ReportSnapshot`."""
     return snapshot_build(strategy=strategy, period=period).to_stored()
@@ -263,23 +284,15 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
                     trend_year=status.trend_from_year_earlier.label,
                     data_status=data_status,
                     latest_period=latest.period.label if latest else "",
-                    rows=[
-                        FigureRow(
-                            period=row.period.label,
-                            code=row.period.code,
-                            value=_number(row.verified_value),
-                            numerator=_number(row.figure.numerator if row.figure else None),
-                            denominator=_number(row.figure.denominator if row.figure else None),
-                            target=_number(row.target),
-                            rag=row.rag.label,
-                        )
-                        for row in reversed(rows)
-                    ],
+                    rows=[_figure_row(row) for row in reversed(rows)],
                     comparison=Comparison(**comparison) if comparison else None,
                     owner_id=indicator.owner_id,
                     rating=rating.value,
                     rating_label=rating.label,
                     timeliness=timeliness,
+                    history=[
+                        _figure_row(row) for row in reversed(status.rows) if row.period.end <= period.end
+                    ][-CHART_PERIODS.get(indicator.frequency, 8) :],
                 )
             )
         action_entries = []

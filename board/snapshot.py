@@ -84,6 +84,12 @@ class IndicatorEntry:
     rating: str = ""
     rating_label: str = ""
     timeliness: str = ""
+    # Version 2: the figures the chart covers, oldest first: the last eight quarters or five years.
+    history: list[FigureRow] = dataclasses.field(default_factory=list)
+
+    @property
+    def chart_rows(self) -> list[FigureRow]:
+        return self.history or self.rows
 
     @property
     def is_off_target(self) -> bool:
@@ -261,21 +267,23 @@ def _indicator(data: dict) -> IndicatorEntry:
         trend_year=data.get("trend_year", ""),
         data_status=data.get("data_status", ""),
         latest_period=data.get("latest_period", ""),
-        rows=[
-            FigureRow(
-                period=row["period"],
-                code=row.get("code") or row["period"],  # the first reports had no period code
-                value=row.get("value"),
-                numerator=row.get("numerator"),
-                denominator=row.get("denominator"),
-                target=row.get("target"),
-                rag=row.get("rag", ""),
-            )
-            for row in data.get("rows", [])
-        ],
+        rows=[_row(row) for row in data.get("rows", [])],
         comparison=Comparison(**comparison) if comparison else None,
         owner_id=data.get("owner_id"),
         **_rating_and_timeliness(data),
+        history=[_row(row) for row in data.get("history", [])],
+    )
+
+
+def _row(row: dict) -> FigureRow:
+    return FigureRow(
+        period=row["period"],
+        code=row.get("code") or row["period"],  # the first reports had no period code
+        value=row.get("value"),
+        numerator=row.get("numerator"),
+        denominator=row.get("denominator"),
+        target=row.get("target"),
+        rag=row.get("rag", ""),
     )
 
 

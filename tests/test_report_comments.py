@@ -310,3 +310,15 @@ def test_a_new_snapshot_is_stored_with_its_version(demo_strategy):
     report = factories.compiled_report(demo_strategy.strategy)
     assert report.snapshot["version"] == SNAPSHOT_VERSION
     assert ReportSnapshot.from_stored(report.snapshot) == report.data
+
+
+def test_the_report_charts_eight_quarters_frozen_and_the_exceptions_first(client, officer, demo_strategy):
+    indicator = off_target_indicator(demo_strategy.strategy)
+    report = factories.compiled_report(demo_strategy.strategy)
+    [entry] = report.data.exceptions
+    assert 1 < len(entry.history) <= 8 and Decimal(entry.history[-1].value) == 10
+    assert report.snapshot["objectives"][0]["indicators"][0]["history"]  # frozen in the stored snapshot
+    client.force_login(officer)
+    page = client.get(report.get_absolute_url()).content.decode()
+    exception_chart = page.index(f"Chart of {indicator.reference}, an exception")
+    assert exception_chart < page.index("Objective 1:")

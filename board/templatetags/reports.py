@@ -51,7 +51,7 @@ def snapshot_chart(entry: IndicatorEntry, exact: bool):
     """The PI-page chart, drawn from a report's frozen figures."""
     indicator = PerformanceIndicator(unit=entry.unit, title=entry.title)
     series = []
-    for row in entry.rows:
+    for row in entry.chart_rows:
         shown = snapshot_figure(entry, row, exact)
         value = None if shown in ("c", "–") else _decimal(row.value)
         series.append((row.code, value, _decimal(row.target)))
