@@ -8,7 +8,7 @@ from django.utils import timezone
 from objectives.models import Strategy
 from objectives.services import StrategyFileError, required, sync_by_position
 
-from .models import AgendaItem, Attendance, BoardAction, BoardActionUpdate, BoardSeat, Meeting
+from .models import AgendaItem, Attendance, BoardAction, BoardActionUpdate, BoardSeat, Decision, Meeting
 
 
 def board_seats_load(*, strategy: Strategy, organisations: dict, board_data: dict) -> list[BoardSeat]:
@@ -167,3 +167,19 @@ def apologies_send(*, meeting: Meeting, seat: BoardSeat, deputy: str) -> Attenda
         meeting=meeting, seat=seat, defaults={"status": Attendance.Status.APOLOGIES, "deputy": deputy.strip()}
     )
     return record
+
+
+def decision_add(*, meeting: Meeting, text: str) -> Decision:
+    """Record a decision the Board took at a meeting."""
+    decision = Decision(meeting=meeting, text=text.strip())
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def board_action_add(*, meeting: Meeting, text: str, owner: str, due_date=None) -> BoardAction:
+    """Add an entry to the Board's action log, raised at a meeting."""
+    action = BoardAction(raised_at=meeting, text=text.strip(), owner=owner.strip(), due_date=due_date)
+    action.full_clean()
+    action.save()
+    return action

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from indicators.imports import as_csv, safe_cell
 from objectives.models import Strategy
 from objectives.views import current_strategy_or_404
-from portal.forms import posted_data
+from portal.forms import posted_data, posted_files
 
 from .forms import (
     AgendaItemForm,
@@ -28,7 +28,6 @@ from .models import (
     BoardAction,
     BoardSeat,
     CompileRun,
-    Decision,
     EvaluationReport,
     IndicatorComment,
     Meeting,
@@ -54,8 +53,10 @@ from .services import (
     agenda_item_add,
     apologies_send,
     attendance_record,
+    board_action_add,
     board_action_complete,
     board_action_reopen,
+    decision_add,
     meeting_quorum,
     minutes_approve,
     minutes_save,
@@ -370,9 +371,6 @@ def meeting_detail(request, pk: int):
         if manage
         else [],
         "my_seat": seat_of(request.user, strategy) if strategy else None,
-        "decision_form": DecisionForm() if manage else None,
-        "item_form": AgendaItemForm() if manage else None,
-        "action_form": BoardActionForm() if manage else None,
     }
     return render(request, "board/meeting.html", context)
 
@@ -445,42 +443,33 @@ def meeting_minutes_approve(request, pk: int):
     return redirect(meeting)
 
 
-@require_POST
+RECORD_FORMS = {
+    "item": (AgendaItemForm, "Add an agenda item"),
+    "decision": (DecisionForm, "Add a decision"),
+    "action": (BoardActionForm, "Add an action"),
+}
+
+
 @permission_required(MANAGE_MEETINGS, raise_exception=True)
 def meeting_record_add(request, pk: int, kind: str):
-    """Add a decision or an action-log entry to a meeting."""
+    """Add an agenda item, a decision or an action-log entry, on a page of its own."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    if kind == "item":
-        form = AgendaItemForm(request.POST, request.FILES)
-        if form.is_valid():
-            agenda_item_add(meeting=meeting, **form.cleaned_data)
-    elif kind == "decision":
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            Decision.objects.create(meeting=meeting, text=form.cleaned_data["text"])
-    elif kind == "action":
-        form = BoardActionForm(request.POST)
-        if form.is_valid():
-            form.instance.raised_at = meeting
-            form.save()
-    else:
+    if kind not in RECORD_FORMS:
         raise Http404
-    if not form.is_valid():
-        return render(
-            request,
-            "board/meeting_part_form.html",
-            {
-                "form": form,
-                "meeting": meeting,
-                "heading": {
-                    "item": "Add an agenda item",
-                    "decision": "Add a decision",
-                    "action": "Add an action",
-                }[kind],
-            },
-        )
-    messages.success(request, f"The {kind} has been added.")
-    return redirect(meeting)
+    form_class, heading = RECORD_FORMS[kind]
+    form = form_class(posted_data(request), posted_files(request))
+    if request.method == "POST" and form.is_valid():
+        if kind == "item":
+            agenda_item_add(meeting=meeting, **form.cleaned_data)
+        elif kind == "decision":
+            decision_add(meeting=meeting, text=form.cleaned_data["text"])
+        else:
+            board_action_add(meeting=meeting, **form.cleaned_data)
+        messages.success(request, f"The {kind} has been added.")
+        return redirect(meeting)
+    return render(
+        request, "board/meeting_part_form.html", {"form": form, "meeting": meeting, "heading": heading}
+    )
 
 
 @permission_required("board.view_meeting", raise_exception=True)

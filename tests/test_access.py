@@ -90,7 +90,7 @@ EXPECTED = {
     # Only whoever holds a seat sends apologies for it; none of the personas holds one.
     "board:meeting_apologies": SIGN_IN_FIRST | {persona: 403 for persona in SIGNED_IN},
     "board:meeting_pack": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
-    "board:meeting_record_add": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:meeting_record_add": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "board:action_done": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:action_reopen": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:actions": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
@@ -261,6 +261,8 @@ def url_kwargs(name, demo_strategy, figure):
             "board:meeting_attendance": {"pk": meeting.pk},
             "board:meeting_minutes": {"pk": meeting.pk},
             "board:meeting_minutes_approve": {"pk": meeting.pk},
+            "board:meeting_apologies": {"pk": meeting.pk},
+            "board:meeting_pack": {"pk": meeting.pk},
             "board:meeting_record_add": {"pk": meeting.pk, "kind": "decision"},
             "board:action_done": {"pk": factories.BoardActionFactory(raised_at=meeting).pk},
             "board:action_reopen": {"pk": factories.BoardActionFactory(raised_at=meeting, status="done").pk},
