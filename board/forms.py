@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from portal.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 from .models import Attendance, BoardAction, Meeting
 from .snapshot import ObjectiveEntry
