@@ -307,6 +307,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A compile run still queued or running after this long is queued again by the reconciler.
 REPORT_STUCK_AFTER_SECONDS = env_int("REPORT_STUCK_AFTER_SECONDS", 900)
+# Four eyes: whoever compiles or writes a report cannot approve it. A council with a single
+# officer turns this off, and its reports then say they were approved by their author.
+REPORT_FOUR_EYES = env_bool("REPORT_FOUR_EYES", True)
 # A Board meeting is quorate when more than 1/BOARD_QUORUM_DIVISOR of its seats are present.
 BOARD_QUORUM_DIVISOR = env_int("BOARD_QUORUM_DIVISOR", 3)
 # Sign-in protection: after this many failures for one account or one address,

@@ -69,6 +69,10 @@ EXPECTED = {
     "board:report_commentary": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_comment": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_invite": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:report_pdf": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
     "board:meeting_new": SIGN_IN_FIRST
     | SIGNED_IN
@@ -83,8 +87,14 @@ EXPECTED = {
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:meeting_minutes_approve": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
-    "board:meeting_record_add": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # Only whoever holds a seat sends apologies for it; none of the personas holds one.
+    "board:meeting_apologies": SIGN_IN_FIRST | {persona: 403 for persona in SIGNED_IN},
+    "board:meeting_pack": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "board:meeting_record_add": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "board:action_done": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:action_reopen": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:actions": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "board:actions_open": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
     "board:paper": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
     "board:run": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "board_member": 403, "councillor": 403},
     # POST only; the journeys are in test_reports.
@@ -270,11 +280,17 @@ def url_kwargs(name, demo_strategy, figure):
             "board:meeting_attendance": {"pk": meeting.pk},
             "board:meeting_minutes": {"pk": meeting.pk},
             "board:meeting_minutes_approve": {"pk": meeting.pk},
+            "board:meeting_apologies": {"pk": meeting.pk},
+            "board:meeting_pack": {"pk": meeting.pk},
             "board:meeting_record_add": {"pk": meeting.pk, "kind": "decision"},
             "board:action_done": {"pk": factories.BoardActionFactory(raised_at=meeting).pk},
+            "board:action_reopen": {"pk": factories.BoardActionFactory(raised_at=meeting, status="done").pk},
+            "board:actions": {},
+            "board:actions_open": {},
             "board:paper": {"pk": factories.paper_for(meeting).pk},
             "board:run": {"pk": report.compile_run.pk},
             "board:report_step": {"pk": report.pk, "step": "approve"},
+            "board:report_comment": {"pk": report.pk, "reference": report.data.indicators[0].reference},
             "board:report_compile": {},
             "board:reports": {},
         }.get(name, {"pk": report.pk})
@@ -368,8 +384,10 @@ REFUSED_POSTS = {
     "board:meeting_minutes_approve": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:meeting_record_add": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:action_done": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:action_reopen": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:report_compile": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:report_step": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_invite": {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:figure_action": {"board_member": 403, "councillor": 403},
     "comparisons:measure_retire": {"contributor": 403, "board_member": 403, "councillor": 403},
     "two_factor_turn_off": {"officer": 403, "superuser": 403},

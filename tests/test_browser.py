@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from indicators.models import Figure, PerformanceIndicator
 from portal.models import User
+from portal.roles import Role
 
 from . import factories
 from . import test_access as access
@@ -188,6 +189,7 @@ def test_every_page_reflows_at_320_css_pixels(
 def test_the_report_journey_from_compiling_to_the_board_reading_it(
     live_server, demo_strategy, officer, board_member, redis_url, browser_page
 ):
+    second_officer = factories.UserFactory(username="sam", roles=[Role.OFFICER])
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app as celery_app
@@ -212,6 +214,11 @@ def test_the_report_journey_from_compiling_to_the_board_reading_it(
     page.get_by_label("Executive summary").fill("Most indicators are on or near target.")
     page.get_by_role("button", name="Save commentary").click()
     page.get_by_role("button", name="Submit for approval").click()
+    # Four eyes: another officer approves.
+    report_url = page.url
+    page.get_by_role("button", name="Sign out").click()
+    sign_in_by_keyboard(page, live_server, second_officer.username)
+    page.goto(report_url)
     page.get_by_role("button", name="Approve").click()
     page.get_by_label("Add it to the papers for a meeting").select_option(label=str(meeting))
     page.get_by_role("button", name="Publish to the Board").click()
