@@ -282,6 +282,9 @@ def _check_row(row: ImportRow, *, indicators: dict, user, today: datetime.date) 
             f"'{row.raw['quality']}' is not a data quality: enter one of good, provisional, "
             "estimated or incomplete",
         )
+    longest_source = Figure._meta.get_field("source").max_length
+    if len(row.raw.get("source", "")) > longest_source:
+        row.error("source", f"Enter a source of {longest_source} characters or fewer")
     if row.errors:
         return
     try:

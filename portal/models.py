@@ -30,6 +30,10 @@ class User(AbstractUser):
             self._roles = frozenset(names[g.name] for g in self.groups.all() if g.name in names)
         return self._roles
 
+    def enters_figures_for(self, organisation_id) -> bool:
+        """A contributor enters the figures of their own organisation's indicators."""
+        return organisation_id is not None and organisation_id == self.organisation_id
+
     def has_role(self, role: Role) -> bool:
         return role in self.roles
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from api.urls import api_urls
+
 from . import forms, views
 
 account_patterns = [
@@ -52,6 +54,8 @@ urlpatterns = [
     path("board/", include("board.urls")),
     path("published-statistics/", include("comparisons.urls")),
     path("audit/", include("audit.urls")),
+    path("api/v1/", api_urls),
+    path("api-tokens/", include("api.token_urls")),
     path("", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]
