@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from audit.context import Actor, acting_as
+from audit.context import Actor, act_as_for_the_rest_of_the_request
 from audit.models import AuditEntry
 from audit.recorder import client_ip, record
 from indicators.imports import as_csv, safe_cell
@@ -43,11 +43,10 @@ class TokenAuth(HttpBearer):
         wait = rate_limit_exceeded(found)
         if wait is not None:
             raise RateLimited(wait)
-        # Everything recorded in the rest of this request is the token's doing; the audit
-        # middleware's own scope ends with the request.
-        acting_as(
+        # Everything recorded in the rest of this request is the token's doing.
+        act_as_for_the_rest_of_the_request(
             Actor(user_id=found.account_id, name=found.actor_name, client_ip=client_ip(request))
-        ).__enter__()
+        )
         record(event=AuditEntry.Event.API_USED, obj=found, detail=f"{request.method} {request.path}")
         return found
 
