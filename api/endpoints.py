@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Header, NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -115,6 +116,18 @@ def invalid_request(request, exc):
         {"detail": "The request is not valid: correct the fields listed", "errors": errors},
         status=422,
     )
+
+
+def in_utc(moment: datetime.datetime | None, name: str) -> datetime.datetime | None:
+    """A time from the query, in UTC; a time without an offset is read as the portal's local time."""
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise HttpError(422, f"Enter {name} as a date and time, like 2026-04-01T00:00:00Z") from None
 
 
 def require(request, scope: Scope) -> ApiToken:
@@ -252,7 +265,10 @@ def figures(
     token = require(request, Scope.READ)
     exact = token.has_scope(Scope.READ_EXACT)
     found = selectors.verified_figures(
-        reference=indicator, period_from=period_from, period_to=period_to, updated_since=updated_since
+        reference=indicator,
+        period_from=period_from,
+        period_to=period_to,
+        updated_since=in_utc(updated_since, "updated_since"),
     )
     return listing(
         request,
@@ -332,7 +348,7 @@ def reports(
     require(request, Scope.READ)
     return listing(
         request,
-        selectors.published_reports(updated_since=updated_since),
+        selectors.published_reports(updated_since=in_utc(updated_since, "updated_since")),
         convert=selectors.report_rows,
         schema=schemas.ReportOut,
         name="reports",
