@@ -385,3 +385,16 @@ def test_only_the_officer_manages_tokens(client, contributor):
     assert client.post(reverse("api_tokens:revoke", kwargs={"pk": token.token.pk})).status_code == 403
     token.token.refresh_from_db()
     assert token.token.revoked_at is None
+
+
+def test_the_administrator_revokes_tokens_in_the_admin_site(client, superuser):
+    token = issue()
+    client.force_login(superuser)
+    assert client.get(reverse("admin:api_apitoken_add"))["Location"] == reverse("api_tokens:new")
+    client.post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.token.pk]},
+    )
+    token.token.refresh_from_db()
+    assert token.token.revoked_by == superuser
+    assert client.get("/api/v1/meetings", **bearer(token)).status_code == 401
