@@ -4,9 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from portal.models import User
-from portal.roles import ENTER_FIGURES
-
 TOKEN_PREFIX = "cpp_"
 
 
@@ -81,28 +78,6 @@ class ApiToken(models.Model):
     @property
     def actor_name(self) -> str:
         return f"API token {self.name}"[:150]
-
-
-class TokenAccount(User):
-    """A token's account as the figure services see it: it enters figures for the token's
-    organisations only, and never verifies them."""
-
-    class Meta:
-        proxy = True
-
-    def bind(self, token: ApiToken) -> "TokenAccount":
-        allowed = token.is_usable() and token.has_scope(Scope.WRITE_FIGURES)
-        self._organisation_ids = (
-            frozenset(token.organisations.values_list("pk", flat=True)) if allowed else frozenset()
-        )
-        self._may_enter_figures = allowed
-        return self
-
-    def has_perm(self, perm, obj=None) -> bool:
-        return getattr(self, "_may_enter_figures", False) and perm in ENTER_FIGURES
-
-    def enters_figures_for(self, organisation_id) -> bool:
-        return organisation_id in getattr(self, "_organisation_ids", frozenset())
 
 
 class IdempotentBatch(models.Model):

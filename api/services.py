@@ -12,7 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import TOKEN_PREFIX, ApiToken, Scope, TokenAccount
+from portal.models import User
+from portal.roles import Role, group_for
+
+from .models import TOKEN_PREFIX, ApiToken, Scope
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +61,13 @@ def token_issue(
     if errors:
         raise ValidationError(errors)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    account = TokenAccount(username=f"api-token-{secrets.token_hex(6)}", first_name=f"API token {name}"[:150])
-    account.is_active = False
+    # The account the token's figures are recorded under. It has no password, so nobody can
+    # sign in with it; it enters figures only for the token's organisations (token_account).
+    account = User(username=f"api-token-{secrets.token_hex(6)}", first_name=f"API token {name}"[:150])
     account.set_unusable_password()
     account.full_clean()
     account.save()
+    account.groups.set([group_for(Role.CONTRIBUTOR)] if Scope.WRITE_FIGURES in scopes else [])
     expires_at = datetime.datetime.combine(
         expires_on + datetime.timedelta(days=1), datetime.time.min, timezone.get_current_timezone()
     )
@@ -89,6 +94,9 @@ def token_revoke(*, token_id: int, revoked_by) -> ApiToken:
         token.revoked_at = timezone.now()
         token.revoked_by = revoked_by
         token.save(update_fields=["revoked_at", "revoked_by"])
+        account = User.objects.get(pk=token.account_id)
+        account.is_active = False
+        account.save(update_fields=["is_active"])
     return token
 
 
@@ -106,9 +114,12 @@ def token_for_secret(secret: str) -> ApiToken | None:
     return token
 
 
-def token_account(token: ApiToken) -> TokenAccount:
-    account = TokenAccount.objects.get(pk=token.account_id)
-    return account.bind(token)
+def token_account(token: ApiToken) -> User:
+    """The token's account, entering figures for the organisations the token names and no others."""
+    account = User.objects.get(pk=token.account_id)
+    if token.is_usable() and token.has_scope(Scope.WRITE_FIGURES):
+        account.token_organisation_ids = frozenset(token.organisations.values_list("pk", flat=True))
+    return account
 
 
 def rate_limit_exceeded(token: ApiToken) -> int | None:
