@@ -398,3 +398,20 @@ def test_the_administrator_revokes_tokens_in_the_admin_site(client, superuser):
     token.token.refresh_from_db()
     assert token.token.revoked_by == superuser
     assert client.get("/api/v1/meetings", **bearer(token)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body,content_type",
+    [
+        ("{", "application/json"),
+        ("figures=1", "application/x-www-form-urlencoded"),
+        ('{"figures": []}', "application/json"),
+    ],
+)
+def test_a_malformed_batch_is_refused_with_json_not_failed(client, warehouse, body, content_type):
+    response = client.post(
+        "/api/v1/figures", body, content_type=content_type, HTTP_IDEMPOTENCY_KEY="k", **bearer(warehouse)
+    )
+    assert 400 <= response.status_code < 500
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+    assert not IdempotentBatch.objects.exists()
