@@ -168,6 +168,7 @@ def listing(request, queryset, *, convert, schema, name: str, format: str, curso
 Format = Literal["json", "csv"]
 CURSOR = Query(None, max_length=500, description="From next_cursor of the previous page")
 LIMIT = Query(100, ge=1, le=500)
+INDICATOR = Query("", max_length=20, description="A reference, like PI 2.3")
 PERIOD_FROM = Query(None, description="Periods starting on or after this date")
 PERIOD_TO = Query(None, description="Periods ending on or before this date")
 FIGURES_UPDATED_SINCE = Query(None, description="Figures changed at or after this time")
@@ -306,6 +307,34 @@ def published_values(
         convert=selectors.published_value_rows,
         schema=schemas.PublishedValueOut,
         name="published-values",
+        format=format,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@api.get(
+    "/comparisons",
+    response={200: schemas.ComparisonPage, **ERRORS},
+    tags=["comparisons"],
+    openapi_extra=CSV_RESPONSE,
+)
+def comparisons(
+    request,
+    indicator: str = INDICATOR,
+    format: Format = "json",
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+):
+    """How the council compares, measure by measure and year by year, with England, its region and
+    its statistical neighbours. A page holds up to limit measures, each with all its years."""
+    require(request, Scope.READ)
+    return listing(
+        request,
+        selectors.published_measures(reference=indicator),
+        convert=selectors.comparison_rows,
+        schema=schemas.ComparisonOut,
+        name="comparisons",
         format=format,
         cursor=cursor,
         limit=limit,

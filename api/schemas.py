@@ -98,6 +98,24 @@ class PublishedValueOut(Schema):
     value_symbol: str
 
 
+class ComparisonOut(Schema):
+    measure_id: int
+    measure: str
+    indicator: str | None
+    time_period: int
+    period_label: str
+    council: float | None
+    council_symbol: str
+    england: float | None
+    region: float | None
+    neighbour_median: float | None
+    rank: int | None = Field(description="The council's place among itself and its neighbours, 1 the best")
+    ranked_among: int
+    verdict: str
+    verdict_label: str
+    definition: str
+
+
 class MeetingOut(Schema):
     id: int
     date: datetime.date
@@ -135,6 +153,7 @@ ActionPage = page_of(ActionOut, "ActionPage")
 ObjectivePage = page_of(ObjectiveOut, "ObjectivePage")
 FigurePage = page_of(FigureOut, "FigurePage")
 PublishedValuePage = page_of(PublishedValueOut, "PublishedValuePage")
+ComparisonPage = page_of(ComparisonOut, "ComparisonPage")
 MeetingPage = page_of(MeetingOut, "MeetingPage")
 ReportPage = page_of(ReportOut, "ReportPage")
 

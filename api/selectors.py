@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from board.models import EvaluationReport, Meeting
 from comparisons.layouts import period_label
-from comparisons.models import PublishedValue
+from comparisons.models import PublishedMeasure, PublishedValue
+from comparisons.selectors import comparisons_for_measures
 from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.suppression import SUPPRESSED, shown_figure
 from objectives.models import Action, Objective, Strategy
@@ -82,6 +83,42 @@ def published_values(*, reference: str = "", year_from: int | None = None, year_
     if year_to is not None:
         values = values.filter(time_period__lte=year_to)
     return values
+
+
+def published_measures(*, reference: str = ""):
+    measures = PublishedMeasure.objects.select_related("indicator__objective")
+    if reference:
+        measures = measures.filter(indicator__in=indicators(reference=reference))
+    return measures
+
+
+def comparison_rows(measures) -> list[dict]:
+    """Each measure's years: the council beside England, its region and its statistical neighbours."""
+    rows = []
+    for comparison in comparisons_for_measures(measures):
+        measure = comparison.measure
+        for year in comparison.years:
+            verdict = year.verdict
+            rows.append(
+                {
+                    "measure_id": measure.pk,
+                    "measure": measure.title,
+                    "indicator": measure.indicator.reference if measure.indicator else None,
+                    "time_period": year.time_period,
+                    "period_label": year.label,
+                    "council": _number(year.council_number),
+                    "council_symbol": year.council.value_symbol if year.council else "",
+                    "england": _number(year.england.value if year.england else None),
+                    "region": _number(year.region.value if year.region else None),
+                    "neighbour_median": _number(year.neighbour_median),
+                    "rank": year.rank,
+                    "ranked_among": year.ranked_among,
+                    "verdict": verdict.value,
+                    "verdict_label": verdict.label,
+                    "definition": year.definition.definition if year.definition else "",
+                }
+            )
+    return rows
 
 
 def meetings(*, date_from: datetime.date | None = None, date_to: datetime.date | None = None):

@@ -32,6 +32,7 @@ API_OPERATIONS = [
     "figures",
     "figures_send",
     "published_values",
+    "comparisons",
     "meetings",
     "reports",
 ]

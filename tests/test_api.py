@@ -103,7 +103,15 @@ def test_every_list_has_a_csv_form_for_spreadsheets_with_formulas_neutralised(cl
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("id,indicator_id,indicator,indicator_title,")
     assert "'=HYPERLINK(1) spend" in lines[1] and "1250.5" in lines[1]
-    for path in ["objectives", "actions", "indicators", "published-values", "meetings", "reports"]:
+    for path in [
+        "objectives",
+        "actions",
+        "indicators",
+        "published-values",
+        "comparisons",
+        "meetings",
+        "reports",
+    ]:
         listed = client.get(f"/api/v1/{path}?format=csv", **bearer(token))
         assert listed.status_code == 200 and listed["Content-Type"].startswith("text/csv"), path
     indicators = client.get("/api/v1/indicators?format=csv", **bearer(token)).content.decode("utf-8-sig")
@@ -415,3 +423,17 @@ def test_a_malformed_batch_is_refused_with_json_not_failed(client, warehouse, bo
     assert 400 <= response.status_code < 500
     assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
     assert not IdempotentBatch.objects.exists()
+
+
+def test_comparisons_put_the_council_beside_england_its_region_and_neighbours(client):
+    from comparisons.demo import published_statistics_load
+
+    published_statistics_load()
+    rows = client.get("/api/v1/comparisons", {"limit": 500}, **bearer(issue())).json()["items"]
+    same_carer = next(
+        row
+        for row in rows
+        if row["measure"].startswith("Children looked after for 2.5 years") and row["time_period"] == 2025
+    )
+    assert same_carer["council"] == 80 and same_carer["england"] is not None
+    assert same_carer["verdict"] in {"better", "similar", "worse"} and same_carer["ranked_among"] == 11
