@@ -437,3 +437,25 @@ def test_comparisons_put_the_council_beside_england_its_region_and_neighbours(cl
     )
     assert same_carer["council"] == 80 and same_carer["england"] is not None
     assert same_carer["verdict"] in {"better", "similar", "worse"} and same_carer["ranked_among"] == 11
+
+
+def test_a_page_of_figures_takes_the_same_queries_however_many_there_are(client, objective):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token = issue()
+
+    def queries_for_page():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/figures", **bearer(token)).status_code == 200
+        return len(captured)
+
+    first = factories.IndicatorFactory(objective=objective, position=1)
+    verified(first, "1")
+    queries_for_page()  # the first use of the minute also notes when the token was last used
+    few = queries_for_page()
+    for position in range(2, 8):
+        indicator = factories.IndicatorFactory(objective=objective, position=position)
+        verified(indicator, "2")
+        factories.TargetFactory(indicator=indicator)
+    assert queries_for_page() == few
