@@ -52,17 +52,17 @@ def _save(*, token: ApiToken, figures: list[dict]) -> BatchAnswer:
     account = token_account(token)
     try:
         preview = commit_import(
-            name="api-batch.csv", content=as_import_file(figures), user=account, submit=True
+            name="api-batch.csv", content=as_import_file(figures), user=account, submit=True, first_row=1
         )
     except ImportFileError as error:
         return BatchAnswer(409, {"detail": str(error), "errors": None})
     errors = [
-        {"row": row.number - 1, "column": problem.column, "message": problem.message}
+        {"row": row.number, "column": problem.column, "message": problem.message}
         for row in preview.rows
         for problem in row.errors
     ] + [
         {
-            "row": row.number - 1,
+            "row": row.number,
             "column": "value",
             "message": "Enter the figure, or a numerator and denominator",
         }
@@ -85,7 +85,7 @@ def _save(*, token: ApiToken, figures: list[dict]) -> BatchAnswer:
             "unchanged": preview.count("unchanged"),
             "figures": [
                 {
-                    "row": row.number - 1,
+                    "row": row.number,
                     "indicator": row.indicator.reference,
                     "period": row.period.code,
                     "outcome": row.outcome,

@@ -163,8 +163,12 @@ Number = str | float | int | None
 class FigureIn(Schema):
     """One figure, in the import file's columns."""
 
-    indicator: str = Field(..., max_length=50, description="The indicator's reference, like PI 2.3")
-    period: str = Field(..., max_length=50, description="Like 2024-05, 2024-25 Q1, 2024-25 H1 or 2024-25")
+    indicator: str = Field(
+        ..., min_length=1, max_length=50, description="The indicator's reference, like PI 2.3"
+    )
+    period: str = Field(
+        ..., min_length=1, max_length=50, description="Like 2024-05, 2024-25 Q1, 2024-25 H1 or 2024-25"
+    )
     value: Number = None
     numerator: Number = None
     denominator: Number = None

@@ -459,3 +459,11 @@ def test_a_page_of_figures_takes_the_same_queries_however_many_there_are(client,
         verified(indicator, "2")
         factories.TargetFactory(indicator=indicator)
     assert queries_for_page() == few
+
+
+def test_a_repeated_row_is_named_by_its_place_in_the_batch(client, children_indicator, warehouse):
+    figure = {"indicator": "PI 1.1", "period": ended_period(children_indicator), "value": 12}
+    response = post_batch(client, warehouse, [figure, figure])
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["row"] == 2 and error["message"].startswith("Row 2 repeats row 1")
