@@ -2,8 +2,8 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 
+from core.forms import GovukFormMixin
 from objectives.models import Organisation
-from portal.forms import GovukFormMixin
 
 from .models import Scope
 

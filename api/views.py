@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.forms import posted_data
+from core.forms import posted_data
 
 from .forms import TokenForm
 from .models import ApiToken
