@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "audit",
     "communications",
     "home",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -336,3 +337,8 @@ FEEDBACK_CONTACT_RETENTION_DAYS = env_int("FEEDBACK_CONTACT_RETENTION_DAYS", 90)
 # At most this many feedback messages from one network address in each window.
 FEEDBACK_MAX_PER_ADDRESS = env_int("FEEDBACK_MAX_PER_ADDRESS", 5)
 FEEDBACK_RATE_WINDOW_SECONDS = env_int("FEEDBACK_RATE_WINDOW_SECONDS", 60 * 60)
+
+# The API for reporting tools: each token may make this many requests a minute.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120)
+# The most figures one batch sent to the API may hold.
+API_BATCH_MAX_FIGURES = env_int("API_BATCH_MAX_FIGURES", 1000)

@@ -20,6 +20,9 @@ from .periods import Period
 
 SCALE = {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_10000: Decimal(10000)}
 TWO_PLACES = Decimal("0.01")
+# Figures are stored with 12 digits before the decimal point.
+TOO_LARGE = Decimal(10) ** 12
+TOO_LARGE_MESSAGE = "Enter a number smaller than 1,000,000,000,000"
 EDITABLE_FIELDS = ["value", "numerator", "denominator", "note", "quality", "source"]
 
 
@@ -52,7 +55,10 @@ def figure_values_clean(
     Raises ValidationError with messages that say what to do, keyed by field.
     """
     errors = {}
-    if numerator is not None or denominator is not None:
+    for name, part in (("numerator", numerator), ("denominator", denominator)):
+        if part is not None and abs(part) >= TOO_LARGE:
+            errors[name] = TOO_LARGE_MESSAGE
+    if not errors and (numerator is not None or denominator is not None):
         if not indicator.has_parts:
             errors["numerator"] = (
                 "Only percentages and rates have a numerator and denominator: enter the figure"
@@ -83,6 +89,8 @@ def value_error(indicator: PerformanceIndicator, value: Decimal | None) -> str |
     unit = indicator.unit
     if value is None:
         return "Select yes or no" if unit == Unit.YES_NO else "Enter the figure"
+    if abs(value) >= TOO_LARGE:
+        return TOO_LARGE_MESSAGE
     if unit == Unit.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
         return "Enter a percentage between 0 and 100"
     if unit == Unit.COUNT and (value < 0 or value != value.to_integral_value()):

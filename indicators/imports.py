@@ -268,8 +268,14 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def preview_import(*, name: str, content: bytes, user, today: datetime.date | None = None) -> ImportPreview:
-    """Read and check every row against the database, saving nothing."""
+def preview_import(
+    *, name: str, content: bytes, user, today: datetime.date | None = None, first_row: int = 2
+) -> ImportPreview:
+    """Read and check every row against the database, saving nothing.
+
+    Rows are numbered as a spreadsheet numbers them, the first figure being row 2 under the
+    header; a batch sent to the API numbers its first figure 1 (``first_row``).
+    """
     today = today or timezone.localdate()
     table = [row for row in read_table(name=name, content=content)]
     while table and not any(cell.strip() for cell in table[-1]):
@@ -293,7 +299,7 @@ def preview_import(*, name: str, content: bytes, user, today: datetime.date | No
         raise ImportFileError("The file has the same column heading twice: keep one of each")
     records = [
         ImportRow(number=index, raw=dict(zip(header, [cell.strip() for cell in cells], strict=False)))
-        for index, cells in enumerate(table[1:], start=2)
+        for index, cells in enumerate(table[1:], start=first_row)
         if any(cell.strip() for cell in cells)
     ]
     if not records:
@@ -395,6 +401,9 @@ def _check_row(row: ImportRow, *, indicators: dict, user, today: datetime.date) 
             f"'{row.raw['quality']}' is not a data quality: enter one of good, provisional, "
             "estimated or incomplete",
         )
+    longest_source = Figure._meta.get_field("source").max_length
+    if len(row.raw.get("source", "")) > longest_source:
+        row.error("source", f"Enter a source of {longest_source} characters or fewer")
     if row.errors:
         return
     try:
@@ -500,9 +509,9 @@ def import_failed(*, upload_id: int) -> None:
 
 
 @transaction.atomic
-def commit_import(*, name: str, content: bytes, user, submit: bool) -> ImportPreview:
+def commit_import(*, name: str, content: bytes, user, submit: bool, first_row: int = 2) -> ImportPreview:
     """Check the file again and save every new or changed figure, or nothing."""
-    preview = preview_import(name=name, content=content, user=user)
+    preview = preview_import(name=name, content=content, user=user, first_row=first_row)
     if not preview.is_valid:
         return preview
     try:

@@ -154,7 +154,7 @@ class PerformanceIndicator(models.Model):
         return bool(
             user.has_perm("indicators.change_figure")
             and self.owner_id is not None
-            and self.owner_id == user.organisation_id
+            and user.enters_figures_for(self.owner_id)
         )
 
     @property

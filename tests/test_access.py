@@ -24,6 +24,19 @@ SIGN_IN_FIRST = {"anonymous": "sign-in"}
 EVERYONE = {persona: 200 for persona in PERSONAS}
 OFFICERS_ONLY = {"contributor": 403, "board_member": 403, "councillor": 403}
 
+API_OPERATIONS = [
+    "strategy",
+    "objectives",
+    "actions",
+    "indicators",
+    "figures",
+    "figures_send",
+    "published_values",
+    "comparisons",
+    "meetings",
+    "reports",
+]
+
 # url name -> expected answer per persona: a status code, or "sign-in" for a
 # redirect to the sign-in page.
 EXPECTED = {
@@ -160,6 +173,14 @@ EXPECTED = {
     "communications:feedback_sent": EVERYONE,
     "communications:feedback_list": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:feedback_review": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    # The API answers tokens, not sessions: without a token everyone is refused with a JSON 401.
+    **{f"api:{name}": {persona: 401 for persona in PERSONAS} for name in API_OPERATIONS},
+    "api:openapi-json": EVERYONE,
+    "api:api-root": {persona: 404 for persona in PERSONAS},
+    "api_tokens:list": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "api_tokens:new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    # POST only; the journeys are in test_api.
+    "api_tokens:revoke": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
 }
 
 # The admin site has its own guard (staff only); its pages without arguments are
@@ -173,6 +194,8 @@ ADMIN_EXCEPTIONS = {
     ("admin:autocomplete", "superuser"): 403,
     # Audit entries are only ever added by the portal itself.
     ("admin:audit_auditentry_add", "superuser"): 403,
+    # API tokens are issued on the portal's page, the only one that shows the secret.
+    ("admin:api_apitoken_add", "superuser"): 302,
 }
 
 
@@ -307,6 +330,7 @@ def url_kwargs(name, demo_strategy, figure):
         "indicators:targets": {"pk": figure.indicator_id},
         "indicators:export": {"fmt": "csv"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
+        "api_tokens:revoke": {"pk": 1},
     }.get(name, {})
 
 

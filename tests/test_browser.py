@@ -561,3 +561,37 @@ def test_a_board_member_reads_a_report_with_the_keyboard_alone(
     press_enter_on(page, lambda focused: focused["href"] == report.get_absolute_url())
     assert page.url == f"{live_server.url}{report.get_absolute_url()}"
     assert page.get_by_text("A good half-year.").is_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_officer_issues_an_api_token_and_copies_it_once(live_server, officer, agency_a, browser_page):
+    from api.models import ApiToken
+
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, officer.username)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="API tokens").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Issue a token").click()
+    page.get_by_role("button", name="Issue the token").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Name of the system").fill("Power BI dashboard")
+    page.get_by_label("Read the strategy, verified figures").check()
+    expires = datetime.date.today() + datetime.timedelta(days=90)
+    page.get_by_label("Day").fill(str(expires.day))
+    page.get_by_label("Month").fill(str(expires.month))
+    page.get_by_label("Year").fill(str(expires.year))
+    page.get_by_role("button", name="Issue the token").click()
+    assert page.get_by_text("Token issued for Power BI dashboard").is_visible()
+    secret = page.locator("#token-secret").text_content()
+    assert secret.startswith("cpp_")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    page.get_by_role("link", name="Back to API tokens").click()
+    assert secret not in page.content()
+    page.get_by_role("button", name="Revoke the token for Power BI dashboard").click()
+    assert page.get_by_text("The token for Power BI dashboard is revoked").is_visible()
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert ApiToken.objects.get().revoked_by == officer
