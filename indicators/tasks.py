@@ -1,8 +1,21 @@
+from smtplib import SMTPException
+
 from celery import shared_task
 
+from .notifications import organisation_reminder_send, sent_back_notify
 from .reminders import overdue_reminders_send
 
 
 @shared_task(acks_late=True)
 def send_overdue_reminders() -> int:
     return overdue_reminders_send()
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=60, max_retries=5)
+def notify_sent_back(*, change_id: int) -> int:
+    return sent_back_notify(change_id=change_id)
+
+
+@shared_task(acks_late=True)
+def send_organisation_reminder(*, reminder_id: int) -> int:
+    return organisation_reminder_send(reminder_id=reminder_id)

@@ -16,8 +16,26 @@ from portal.forms import posted_data, posted_files
 
 from .charts import indicator_chart
 from .choices import RagStatus
-from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_transition, targets_set
-from .forms import AdoptForm, ConfirmImportForm, FigureForm, SendBackForm, TargetsForm, UploadForm
+from .figures import (
+    BatchConflict,
+    FigureConflict,
+    can_enter_figures_for,
+    figure_save,
+    figure_transition,
+    figures_verify,
+    reopen_request_create,
+    targets_set,
+)
+from .forms import (
+    AdoptForm,
+    BatchVerifyForm,
+    ConfirmImportForm,
+    FigureForm,
+    ReopenRequestForm,
+    SendBackForm,
+    TargetsForm,
+    UploadForm,
+)
 from .imports import (
     ImportFileError,
     as_csv,
@@ -28,9 +46,11 @@ from .imports import (
     template_rows,
 )
 from .models import CatalogueEntry, Figure, FigureChange, FigureUpload, PerformanceIndicator
+from .notifications import organisation_reminder_request
 from .periods import Period, PeriodError
 from .selectors import due_date, indicator_statuses, sees_exact_figures
 from .services import catalogue_adopt
+from .worklists import verification_queue
 
 
 def indicator_for_entry_or_404(user, pk: int) -> PerformanceIndicator:
@@ -420,3 +440,53 @@ def targets_edit(request, pk: int):
             messages.success(request, f"The targets for {indicator.reference} have been saved.")
             return redirect(indicator)
     return render(request, "indicators/targets_form.html", {"indicator": indicator, "form": form})
+
+
+@permission_required("indicators.verify_figure", raise_exception=True)
+def verification(request):
+    """The figures waiting for verification, the longest waiting first; the officer verifies a batch."""
+    strategy = current_strategy_or_404()
+    queue = verification_queue(strategy)
+    form = BatchVerifyForm(posted_data(request), queue=queue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verified = figures_verify(user=request.user, versions=form.versions())
+        except BatchConflict as conflict:
+            form.add_error("figures", conflict.message)
+            queue = verification_queue(strategy)
+        else:
+            count = len(verified)
+            messages.success(request, f"{count} figure{'s' if count != 1 else ''} verified.")
+            return redirect("home" if request.POST.get("back") == "home" else "indicators:verification")
+    return render(request, "indicators/verification.html", {"queue": queue, "form": form})
+
+
+@require_POST
+@permission_required("indicators.verify_figure", raise_exception=True)
+def organisation_remind(request, organisation_pk: int):
+    organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    try:
+        organisation_reminder_request(organisation=organisation, user=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"A reminder is on its way to {organisation}'s contributors.")
+    return redirect("home")
+
+
+def figure_reopen_request(request, pk: int):
+    figure = figure_for_user_or_404(request.user, pk)
+    if not figure.is_verified or not can_enter_figures_for(request.user, figure.indicator):
+        raise Http404
+    form = ReopenRequestForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopen_request_create(figure=figure, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"The officer has been asked to reopen the figure for {figure.period.label}."
+            )
+            return redirect(figure.indicator)
+    return render(request, "indicators/reopen_request.html", {"figure": figure, "form": form})

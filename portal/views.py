@@ -9,14 +9,23 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.recorder import record as audit_record
-from communications.selectors import latest_published_newsletter
+from board.selectors import next_meeting, report_due
+from communications.selectors import feedback_not_acted_on, latest_published_newsletter
 from communications.services import is_subscribed
+from indicators.forms import BatchVerifyForm
+from indicators.worklists import (
+    chasing_by_organisation,
+    contributor_worklist,
+    open_reopen_requests,
+    verification_queue,
+)
 from objectives.models import Objective, Strategy
 from objectives.selectors import officer_attention, organisation_work
 
@@ -34,11 +43,23 @@ def home(request):
     context = {"strategy": strategy, "roles": user.role_names}
     if strategy is None:
         return render(request, "portal/home.html", context)
+    today = timezone.localdate()
     if user.has_perm("objectives.manage_strategy"):
         context["attention"] = officer_attention(strategy)
+    if user.has_perm("indicators.verify_figure"):
+        context["worklist"] = {
+            "queue": verification_queue(strategy),
+            "chasing": chasing_by_organisation(strategy, user=user, today=today),
+            "reopen_requests": open_reopen_requests(strategy),
+            "feedback": feedback_not_acted_on() if user.has_perm("communications.change_feedback") else [],
+            "next_meeting": next_meeting(strategy, today=today),
+            "report_due": report_due(strategy, today=today),
+        }
+        context["verify_form"] = BatchVerifyForm(queue=context["worklist"]["queue"])
     if user.has_role(Role.CONTRIBUTOR) and user.organisation_id:
         context["organisation"] = user.organisation
         context |= organisation_work(strategy, user.organisation)
+        context["work_items"] = contributor_worklist(strategy, user.organisation, user=user, today=today)
     if user.has_role(Role.ELECTED_MEMBER):
         context["latest_newsletter"] = latest_published_newsletter()
     if user.has_perm("objectives.view_strategy"):

@@ -1,0 +1,223 @@
+"""Each person's worklist on their home page: what needs doing next, with counts that match the records."""
+
+import datetime
+import html
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from communications.models import Feedback
+from indicators.choices import Frequency
+from indicators.models import Figure, FigureChange, OrganisationReminder
+
+from . import factories
+from .factories import last_ended_period
+
+
+def page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def objective(db):
+    return factories.ObjectiveFactory(strategy=factories.StrategyFactory(is_current=True))
+
+
+@pytest.fixture
+def agency_a_indicators(contributor, objective):
+    return [
+        factories.IndicatorFactory(
+            objective=objective,
+            title=f"Carers trained {n}",
+            owner=contributor.organisation,
+            frequency=Frequency.QUARTERLY,
+        )
+        for n in range(3)
+    ]
+
+
+def submitted(indicator, *, value=D(12), by=None, period=None):
+    period = period or last_ended_period(indicator.frequency)
+    return factories.FigureFactory(
+        indicator=indicator,
+        period_start=period.start,
+        status=Figure.Status.SUBMITTED,
+        value=value,
+        updated_by=by,
+        version=2,
+    )
+
+
+def test_the_officer_sees_every_submitted_figure_in_one_table_the_longest_waiting_first(
+    client, officer, contributor, agency_a_indicators
+):
+    first, second, third = agency_a_indicators
+    previous = last_ended_period(Frequency.QUARTERLY).previous()
+    factories.FigureFactory(
+        indicator=first, period_start=previous.start, status=Figure.Status.VERIFIED, value=D(10)
+    )
+    older = submitted(first, value=D(14), by=contributor)
+    newer = submitted(second, by=contributor)
+    Figure.objects.filter(pk=older.pk).update(updated_at=timezone.now() - datetime.timedelta(days=3))
+    client.force_login(officer)
+    text = page(client.get(reverse("home")))
+    assert f"Figures awaiting verification: {Figure.objects.filter(status='submitted').count()}" in text
+    assert "Figures awaiting verification (2)" in text
+    assert text.index(older.indicator.title) < text.index(newer.indicator.title)
+    assert "+4 from 10" in text and "No figure for the period before" in text
+    assert contributor.display_name in text
+    assert (
+        third.title
+        not in text.split("Figures awaiting verification (2)")[1].split("Overdue and sent-back")[0]
+    )
+
+
+def test_the_officer_verifies_a_batch_in_one_go(client, officer, contributor, agency_a_indicators):
+    figures = [submitted(indicator, by=contributor) for indicator in agency_a_indicators[:2]]
+    client.force_login(officer)
+    data = {"figures": [figure.pk for figure in figures], "back": "home"} | {
+        f"version-{figure.pk}": figure.version for figure in figures
+    }
+    response = client.post(reverse("indicators:verification"), data)
+    assert response["Location"] == reverse("home")
+    assert set(Figure.objects.values_list("status", flat=True)) == {Figure.Status.VERIFIED}
+    assert FigureChange.objects.filter(event=FigureChange.Event.VERIFIED).count() == 2
+    assert AuditEntry.objects.filter(object_type="indicators.Figure", changes__has_key="status").count() >= 2
+    assert "2 figures verified" in page(client.get(reverse("home")))
+
+
+def test_a_figure_changed_since_the_page_opened_stops_the_whole_batch_and_is_named(
+    client, officer, contributor, agency_a_indicators
+):
+    first, second = (submitted(indicator, by=contributor) for indicator in agency_a_indicators[:2])
+    client.force_login(officer)
+    data = {"figures": [first.pk, second.pk], f"version-{first.pk}": first.version}
+    data[f"version-{second.pk}"] = second.version
+    Figure.objects.filter(pk=second.pk).update(version=second.version + 1)  # someone changed it meanwhile
+    response = client.post(reverse("indicators:verification"), data)
+    text = page(response)
+    assert response.status_code == 200
+    assert "There is a problem" in text
+    assert str(second) in text and "Nothing was verified" in text
+    assert not Figure.objects.filter(status=Figure.Status.VERIFIED).exists()
+    assert not FigureChange.objects.filter(event=FigureChange.Event.VERIFIED).exists()
+
+
+def test_verifying_nothing_selected_or_a_figure_no_longer_waiting_is_explained(
+    client, officer, contributor, agency_a_indicators
+):
+    figure = submitted(agency_a_indicators[0], by=contributor)
+    client.force_login(officer)
+    text = page(client.post(reverse("indicators:verification"), {}))
+    assert "Select the figures to verify" in text
+    Figure.objects.filter(pk=figure.pk).update(status=Figure.Status.VERIFIED)
+    text = page(client.post(reverse("indicators:verification"), {"figures": [figure.pk, "x"]}))
+    assert "There is a problem" in text and "no longer waiting" in text
+
+
+def test_overdue_and_sent_back_figures_are_counted_by_organisation_and_reminded_once_a_day(
+    client, officer, contributor, other_contributor, agency_a_indicators, django_capture_on_commit_callbacks
+):
+    quarter = last_ended_period(Frequency.QUARTERLY)
+    today = quarter.end + datetime.timedelta(days=60)  # past the due date of the quarter
+    factories.FigureFactory(
+        indicator=agency_a_indicators[0], status=Figure.Status.RETURNED, return_reason="Check the total"
+    )
+    other = factories.IndicatorFactory(
+        objective=agency_a_indicators[0].objective,
+        owner=other_contributor.organisation,
+        frequency=Frequency.QUARTERLY,
+    )
+    from indicators.worklists import chasing_by_organisation
+
+    strategy = other.objective.strategy
+    chasing = {c.organisation: c for c in chasing_by_organisation(strategy, user=officer, today=today)}
+    assert len(chasing[contributor.organisation].overdue) == 3
+    assert len(chasing[contributor.organisation].sent_back) == 1
+    assert len(chasing[other_contributor.organisation].overdue) == 1
+
+    client.force_login(officer)
+    url = reverse("indicators:organisation_remind", kwargs={"organisation_pk": contributor.organisation.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+        client.post(url)  # a second press the same day sends nothing more
+    assert OrganisationReminder.objects.filter(organisation=contributor.organisation).count() == 1
+    reminder = OrganisationReminder.objects.get()
+    assert reminder.emailed_at is not None and reminder.emails_sent == 1
+    assert [message.to for message in mail.outbox] == [[contributor.email]]
+    assert AuditEntry.objects.filter(object_type="indicators.OrganisationReminder").exists()
+    assert "already been sent a reminder today" in page(client.get(reverse("home")))
+
+
+def test_feedback_wanting_a_reply_comes_first_with_the_days_until_its_details_are_erased(
+    client, officer, settings, demo_strategy
+):
+    settings.FEEDBACK_CONTACT_RETENTION_DAYS = 90
+    now = timezone.now()
+    Feedback.objects.create(
+        sender="carer", topic="home", message="A", received_at=now - datetime.timedelta(days=20)
+    )
+    Feedback.objects.create(
+        sender="care_leaver",
+        topic="home",
+        message="Call me back",
+        contact_consent=True,
+        reply_phone="023 9283 4000",
+        received_at=now - datetime.timedelta(days=10),
+    )
+    Feedback.objects.create(sender="carer", topic="school", message="Done", acted_on=True)
+    client.force_login(officer)
+    text = page(client.get(reverse("home")))
+    assert "Feedback not yet acted on: 2" in text
+    section = text.split('id="feedback"')[1]
+    assert section.index("wants a reply") < section.index("Feedback 1 about")
+    assert "erased in 79 days" in section or "erased in 80 days" in section
+
+
+def test_the_next_meeting_shows_its_papers_checklist(client, officer, demo_strategy):
+    today = timezone.localdate()
+    last = factories.MeetingFactory(date=today - datetime.timedelta(days=60))
+    last.minutes, last.minutes_status = "Minutes", "draft"
+    last.save()
+    meeting = factories.MeetingFactory(date=today + datetime.timedelta(days=12), status="scheduled")
+    factories.BoardActionFactory(raised_at=last)
+    client.force_login(officer)
+    text = page(client.get(reverse("home")))
+    assert "in 12 days" in text
+    assert meeting.get_absolute_url() in text
+    assert "Agenda</a>: No agenda items yet" in text
+    assert "Latest published evaluation report: No report published yet" in text
+    assert "Minutes of the last meeting to approve" in text and "1 open action to review" in text
+    assert "Papers ready: 2 of 4" in text
+
+
+def test_the_evaluation_report_due_for_the_latest_half_year_shows_its_state(client, officer, demo_strategy):
+    from board.reports import latest_ended_half_year
+
+    client.force_login(officer)
+    label = latest_ended_half_year().label
+    assert f"The evaluation report for {label}: not compiled yet" in page(client.get(reverse("home")))
+    factories.compiled_report(demo_strategy.strategy)
+    assert f"The evaluation report for {label}: draft" in page(client.get(reverse("home")))
+
+
+def test_overdue_actions_are_only_those_of_the_current_strategy_the_oldest_first(
+    client, officer, demo_strategy
+):
+    from objectives.models import Action
+
+    old_plan = factories.ObjectiveFactory(strategy=factories.StrategyFactory(is_current=False))
+    factories.ActionFactory(objective=old_plan, text="From an old plan", due_date=datetime.date(2001, 3, 31))
+    client.force_login(officer)
+    text = page(client.get(reverse("home")))
+    overdue = Action.objects.filter(objective__strategy=demo_strategy.strategy).overdue().order_by("due_date")
+    assert f"Overdue actions: {overdue.count()}" in text
+    assert "From an old plan" not in text
+    references = [f"Action {action.reference}<" for action in overdue]
+    assert [text.index(reference) for reference in references] == sorted(
+        text.index(reference) for reference in references
+    )
