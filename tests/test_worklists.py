@@ -2,9 +2,12 @@
 
 import datetime
 import html
+import time
 from decimal import Decimal as D
 
 import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +15,11 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from communications.models import Feedback
 from indicators.choices import Frequency
-from indicators.models import Figure, FigureChange, OrganisationReminder
+from indicators.figures import figure_transition
+from indicators.models import Figure, FigureChange, OrganisationReminder, ReopenRequest, SendBackNotification
+from indicators.tasks import notify_sent_back
+from portal.celery import app as celery_app
+from portal.roles import Role
 
 from . import factories
 from .factories import last_ended_period
@@ -221,3 +228,99 @@ def test_overdue_actions_are_only_those_of_the_current_strategy_the_oldest_first
     assert [text.index(reference) for reference in references] == sorted(
         text.index(reference) for reference in references
     )
+
+
+def test_a_contributor_sees_each_owned_indicator_once_with_sent_back_figures_first(
+    client, contributor, other_contributor, agency_a_indicators
+):
+    first, second, third = agency_a_indicators
+    factories.FigureFactory(indicator=second, status=Figure.Status.RETURNED, return_reason="Check the total")
+    submitted(third)
+    theirs = factories.IndicatorFactory(
+        objective=first.objective, title="Someone else's figure", owner=other_contributor.organisation
+    )
+    client.force_login(contributor)
+    text = page(client.get(reverse("home")))
+    section = text.split("Figures Connexions Portsmouth owes")[1].split("Indicators your organisation owns")[
+        0
+    ]
+    assert "The officer's reason: Check the total" in section
+    table = section.split("<tbody")[1]
+    owned = first.objective.indicators.filter(owner=contributor.organisation).count()
+    assert table.count('<tr class="govuk-table__row">') == owned == 3
+    assert table.index(second.title) < table.index(first.title)
+    assert table.index(first.title) < table.index(third.title)  # submitted: nothing left to do
+    assert "Awaiting verification" in table and "Sent back" in table
+    assert theirs.title not in section
+
+
+def test_a_verified_figure_offers_a_reopen_request_the_officer_sees(
+    client, contributor, officer, agency_a_indicators
+):
+    indicator = agency_a_indicators[0]
+    figure = factories.FigureFactory(indicator=indicator, status=Figure.Status.VERIFIED, value=D(7))
+    client.force_login(contributor)
+    detail = page(client.get(indicator.get_absolute_url()))
+    assert "Ask the officer to reopen this figure" in detail
+    assert (
+        f"{reverse('indicators:figure_edit', kwargs={'pk': indicator.pk, 'start': figure.period_start})}"
+        not in detail
+    )
+    url = reverse("indicators:figure_reopen_request", kwargs={"pk": figure.pk})
+    assert "Enter what is wrong with the figure" in page(client.post(url, {"reason": " "}))
+    assert (
+        client.post(url, {"reason": "We counted one carer twice"})["Location"] == indicator.get_absolute_url()
+    )
+    assert "already asked" in page(client.post(url, {"reason": "Again"}))
+    assert ReopenRequest.objects.open().count() == 1
+
+    client.force_login(officer)
+    home = page(client.get(reverse("home")))
+    assert "Requests to reopen a verified figure: 1" in home and "We counted one carer twice" in home
+    from indicators.figures import figure_save
+
+    figure_save(
+        indicator=indicator, period=figure.period, user=officer, values={"value": D(6)}, expected_version=1
+    )
+    assert not ReopenRequest.objects.open().exists()
+    assert "Requests to reopen" not in page(client.get(reverse("home")))
+
+
+def wait_for(condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("Timed out waiting for the worker")
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_back_figure_emails_its_contributors_once_however_often_the_job_runs(redis_url):
+    organisation = factories.OrganisationFactory(name="Connexions Portsmouth", key="connexions")
+    officer = factories.UserFactory(username="olivia", roles=[Role.OFFICER])
+    contributor = factories.UserFactory(
+        username="connor", roles=[Role.CONTRIBUTOR], organisation=organisation, email="connor@example.org"
+    )
+    factories.UserFactory(username="board", roles=[Role.BOARD_MEMBER], email="board@example.org")
+    indicator = factories.IndicatorFactory(owner=organisation)
+    figure = submitted(indicator, by=contributor)
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        figure_transition(
+            figure_id=figure.pk,
+            user=officer,
+            to_status=Figure.Status.RETURNED,
+            expected_version=figure.version,
+            reason="The total is more than last year's children in care",
+        )  # the email job is enqueued once the send-back is committed
+        wait_for(lambda: SendBackNotification.objects.filter(sent_at__isnull=False).count() == 1)
+        change = FigureChange.objects.get(event=FigureChange.Event.RETURNED)
+        notify_sent_back.delay(change_id=change.pk)  # repeated, as a redelivered message would be
+        notify_sent_back.delay(change_id=change.pk)
+        broker = redis.Redis.from_url(redis_url)
+        wait_for(lambda: broker.llen("celery") == 0 and broker.hlen("unacked") == 0)
+    assert [message.to for message in mail.outbox] == [["connor@example.org"]]
+    assert "more than last year's children in care" in mail.outbox[0].body
+    assert AuditEntry.objects.filter(object_type="indicators.SendBackNotification").exists()
