@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import BoardAction, EvaluationReport, Meeting
+from .models import BoardAction, BoardSeat, EvaluationReport, Meeting
 from .reports import half_year, latest_ended_half_year
 
 
@@ -124,3 +124,15 @@ def open_actions_owned_by(organisation) -> list[BoardAction]:
         .select_related("raised_at")
         .order_by("due_date", "pk")
     )
+
+
+def board_member_organisation(user, strategy):
+    """The organisation a Board member speaks for: their own, or their seat's."""
+    if user.organisation_id:
+        return user.organisation
+    seat = (
+        BoardSeat.objects.filter(strategy=strategy, person=user, organisation__isnull=False)
+        .select_related("organisation")
+        .first()
+    )
+    return seat.organisation if seat else None

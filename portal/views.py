@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.recorder import record as audit_record
-from board.selectors import next_meeting, report_due
+from board.selectors import (
+    board_member_organisation,
+    latest_published_report,
+    next_meeting,
+    open_actions_owned_by,
+    report_due,
+)
+from communications.models import CorporateParentGuidance
 from communications.selectors import feedback_not_acted_on, latest_published_newsletter
 from communications.services import is_subscribed
 from indicators.forms import BatchVerifyForm
@@ -60,8 +67,20 @@ def home(request):
         context["organisation"] = user.organisation
         context |= organisation_work(strategy, user.organisation)
         context["work_items"] = contributor_worklist(strategy, user.organisation, user=user, today=today)
+    if user.has_role(Role.BOARD_MEMBER):
+        organisation = board_member_organisation(user, strategy)
+        context["board_home"] = {
+            "latest_report": latest_published_report(strategy),
+            "next_meeting": next_meeting(strategy, today=today),
+            "organisation": organisation,
+            "open_actions": open_actions_owned_by(organisation),
+        }
     if user.has_role(Role.ELECTED_MEMBER):
         context["latest_newsletter"] = latest_published_newsletter()
+        context["is_councillor"] = True
+    context["can_edit_guidance"] = user.has_perm("communications.change_corporateparentguidance")
+    if context.get("is_councillor") or context["can_edit_guidance"]:
+        context["guidance"] = CorporateParentGuidance.objects.first()
     if user.has_perm("objectives.view_strategy"):
         context["objectives"] = list(Objective.objects.filter(strategy=strategy).with_progress())
         context["duties"] = list(strategy.duties.all())

@@ -135,6 +135,7 @@ EXPECTED = {
     "communications:newsletter_publish": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "communications:newsletter_unschedule": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "communications:newsletter_subscription": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:guidance_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:young_people": EVERYONE,
     "communications:young_people_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:feedback": EVERYONE,

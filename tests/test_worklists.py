@@ -324,3 +324,44 @@ def test_a_sent_back_figure_emails_its_contributors_once_however_often_the_job_r
     assert [message.to for message in mail.outbox] == [["connor@example.org"]]
     assert "more than last year's children in care" in mail.outbox[0].body
     assert AuditEntry.objects.filter(object_type="indicators.SendBackNotification").exists()
+
+
+def test_a_board_member_sees_the_latest_report_the_next_meeting_and_their_organisations_actions(
+    client, board_member, agency_b, demo_strategy
+):
+    from board.models import EvaluationReport
+
+    board_member.organisation = agency_b
+    board_member.save()
+    report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
+    held = factories.MeetingFactory()
+    factories.MeetingFactory(date=timezone.localdate() + datetime.timedelta(days=5), status="scheduled")
+    factories.BoardActionFactory(raised_at=held, owner=agency_b.name, text="Report on health checks")
+    factories.BoardActionFactory(raised_at=held, owner="Connexions Portsmouth", text="Someone else's")
+    client.force_login(board_member)
+    text = page(client.get(reverse("home")))
+    assert report.get_absolute_url() in text
+    assert "in 5 days" in text
+    assert f"Open Board actions for {agency_b.name} (1)" in text and "Report on health checks" in text
+    assert "Someone else's" not in text
+
+
+def test_a_councillor_reads_the_latest_newsletter_then_what_they_can_do(
+    client, officer, councillor, demo_strategy
+):
+    from communications.models import Newsletter
+
+    Newsletter.objects.create(
+        month=datetime.date(2026, 3, 1), summary="March", headline="Our news", status="published"
+    )
+    client.force_login(officer)
+    url = reverse("communications:guidance_edit")
+    assert "Enter what a councillor can do" in page(client.post(url, {"text": " "}))
+    client.post(url, {"text": "Visit a children's home with the officer."})
+    stale = page(client.post(url, {"text": "Overwrite", "version": "0"}))
+    assert "Someone else saved this text" in stale
+    client.force_login(councillor)
+    text = page(client.get(reverse("home")))
+    assert text.index("The latest newsletter") < text.index("What you can do as a corporate parent")
+    assert "Visit a children's home with the officer." in text
+    assert AuditEntry.objects.filter(object_type="communications.CorporateParentGuidance").exists()
