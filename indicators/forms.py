@@ -156,6 +156,21 @@ class ConfirmImportForm(GovukFormMixin, forms.Form):
         help_text="Leave this unticked to save them as drafts you can check first.",
     )
 
+    def __init__(self, *args, replacing_verified: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if replacing_verified:
+            self.fields["confirm_replacing"] = forms.BooleanField(
+                label="I understand this replaces a verified figure"
+                if replacing_verified == 1
+                else f"I understand this replaces {replacing_verified} verified figures",
+                help_text="Each will need verifying again, and leaves the Board's pages until then.",
+                error_messages={
+                    "required": "Tick to confirm you mean to replace verified figures, "
+                    "or upload a file without them"
+                },
+            )
+            self.helper.layout.fields.insert(0, self.layout_field("confirm_replacing"))
+
     def layout_field(self, name):
         return Field.checkbox(name)
 

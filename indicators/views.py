@@ -299,10 +299,18 @@ def import_upload(request):
 @permission_required("indicators.change_figure", raise_exception=True)
 def import_preview(request, pk: int):
     upload = get_object_or_404(FigureUpload, pk=pk, uploaded_by=request.user, imported_at__isnull=True)
-    form = ConfirmImportForm(posted_data(request))
     error = None
     try:
-        if request.method == "POST" and form.is_valid():
+        checked = preview_import(name=upload.filename, content=bytes(upload.content), user=request.user)
+    except ImportFileError as problem:
+        checked, error = None, str(problem)
+    form = ConfirmImportForm(
+        posted_data(request), replacing_verified=len(checked.replacing_verified) if checked else 0
+    )
+    try:
+        if checked is None:
+            preview = None
+        elif request.method == "POST" and form.is_valid():
             preview = commit_import(
                 name=upload.filename,
                 content=bytes(upload.content),
@@ -320,13 +328,19 @@ def import_preview(request, pk: int):
                 )
                 return redirect("indicators:list")
         else:
-            preview = preview_import(name=upload.filename, content=bytes(upload.content), user=request.user)
+            preview = checked
     except ImportFileError as problem:
         preview, error = None, str(problem)
     return render(
         request,
         "indicators/import_preview.html",
-        {"upload": upload, "preview": preview, "form": form, "error": error},
+        {
+            "upload": upload,
+            "preview": preview,
+            "counts": preview.counts if preview else {},
+            "form": form,
+            "error": error,
+        },
     )
 
 
