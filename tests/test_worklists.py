@@ -9,6 +9,8 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -365,3 +367,40 @@ def test_a_councillor_reads_the_latest_newsletter_then_what_they_can_do(
     assert text.index("The latest newsletter") < text.index("What you can do as a corporate parent")
     assert "Visit a children's home with the officer." in text
     assert AuditEntry.objects.filter(object_type="communications.CorporateParentGuidance").exists()
+
+
+def home_queries(client, person) -> int:
+    client.force_login(person)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return len(queries)
+
+
+def add_indicators(objective, organisation, count: int, *, start: int) -> None:
+    quarter = last_ended_period(Frequency.QUARTERLY)
+    for n in range(start, start + count):
+        indicator = factories.IndicatorFactory(
+            objective=objective, position=n, owner=organisation, frequency=Frequency.QUARTERLY
+        )
+        status = [Figure.Status.SUBMITTED, Figure.Status.RETURNED, Figure.Status.VERIFIED, None][n % 4]
+        if status:
+            factories.FigureFactory(indicator=indicator, period_start=quarter.start, status=status)
+        factories.FigureFactory(
+            indicator=indicator, period_start=quarter.previous().start, status=Figure.Status.VERIFIED
+        )
+
+
+def test_every_home_page_runs_the_same_queries_at_10_and_at_200_indicators(
+    client, officer, contributor, board_member, councillor, objective
+):
+    people = {
+        "officer": officer,
+        "contributor": contributor,
+        "board_member": board_member,
+        "councillor": councillor,
+    }
+    add_indicators(objective, contributor.organisation, 10, start=1)
+    at_10 = {name: home_queries(client, person) for name, person in people.items()}
+    add_indicators(objective, contributor.organisation, 190, start=11)
+    at_200 = {name: home_queries(client, person) for name, person in people.items()}
+    assert at_200 == at_10
