@@ -15,17 +15,23 @@ from django.utils import timezone
 from portal.models import User
 from portal.roles import GROUP_NAMES, Role
 
-from .models import FigureChange, OrganisationReminder, SendBackNotification
+from .models import EmailSetting, FigureChange, FigureEmail, OrganisationReminder, SendBackNotification
 
 logger = logging.getLogger(__name__)
 
 
-def organisation_contributors(organisation_id: int):
+def turned_off(email: str):
+    return EmailSetting.objects.filter(email=email, wanted=False).values("person_id")
+
+
+def organisation_contributors(organisation_id: int, *, email: str):
+    """The organisation's active contributors with an address who have not turned this email off."""
     return (
         User.objects.filter(
             is_active=True, organisation_id=organisation_id, groups__name=GROUP_NAMES[Role.CONTRIBUTOR]
         )
         .exclude(email="")
+        .exclude(pk__in=turned_off(email))
         .select_related("organisation")
         .distinct()
         .order_by("pk")
@@ -63,7 +69,7 @@ def sent_back_notify(*, change_id: int) -> int:
         return 0
     figure = change.figure
     sent, failures = 0, []
-    for person in organisation_contributors(figure.indicator.owner_id):
+    for person in organisation_contributors(figure.indicator.owner_id, email=FigureEmail.SENT_BACK):
         try:
             with transaction.atomic():
                 claim = SendBackNotification.objects.create(change=change, recipient=person)
@@ -127,7 +133,7 @@ def organisation_reminder_send(*, reminder_id: int) -> int:
         statuses = chasing_for_organisation(reminder.organisation, today=reminder.sent_on)
         sent = 0
         if statuses:
-            for person in organisation_contributors(reminder.organisation_id):
+            for person in organisation_contributors(reminder.organisation_id, email=FigureEmail.REMINDER):
                 _email(
                     template="reminder",
                     subject=f"Figures overdue for the {settings.SERVICE_NAME}",
@@ -143,3 +149,19 @@ def organisation_reminder_send(*, reminder_id: int) -> int:
         reminder.emails_sent = sent
         reminder.save(update_fields=["emailed_at", "emails_sent"])
     return sent
+
+
+def email_setting_set(*, person, email: str, wanted: bool) -> EmailSetting:
+    """Turn one kind of figures email on or off for a person."""
+    setting, _ = EmailSetting.objects.get_or_create(person=person, email=email)
+    setting.wanted = wanted
+    setting.changed_at = timezone.now()
+    setting.full_clean()
+    setting.save()
+    return setting
+
+
+def email_settings_for(person) -> list[tuple[str, str, bool]]:
+    """Each kind of figures email with its label and whether the person gets it."""
+    off = set(EmailSetting.objects.filter(person=person, wanted=False).values_list("email", flat=True))
+    return [(value, label, value not in off) for value, label in FigureEmail.choices]

@@ -45,8 +45,8 @@ from .imports import (
     preview_import,
     template_rows,
 )
-from .models import CatalogueEntry, Figure, FigureChange, FigureUpload, PerformanceIndicator
-from .notifications import organisation_reminder_request
+from .models import CatalogueEntry, Figure, FigureChange, FigureEmail, FigureUpload, PerformanceIndicator
+from .notifications import email_setting_set, organisation_reminder_request
 from .periods import Period, PeriodError
 from .selectors import due_date, indicator_statuses, sees_exact_figures
 from .services import catalogue_adopt
@@ -504,3 +504,20 @@ def figure_reopen_request(request, pk: int):
             )
             return redirect(figure.indicator)
     return render(request, "indicators/reopen_request.html", {"figure": figure, "form": form})
+
+
+@require_POST
+@permission_required("indicators.change_figure", raise_exception=True)
+def email_setting(request):
+    """A contributor turns one kind of figures email off or on, from their account page."""
+    email = request.POST.get("email", "")
+    if email not in FigureEmail.values:
+        messages.info(request, "Choose which email to turn on or off.")
+        return redirect("account")
+    wanted = request.POST.get("wanted") == "yes"
+    email_setting_set(person=request.user, email=email, wanted=wanted)
+    label = FigureEmail(email).label.lower()
+    messages.success(
+        request, f"You will get emails {label}." if wanted else f"You will no longer get emails {label}."
+    )
+    return redirect("account")

@@ -27,6 +27,7 @@ from communications.models import CorporateParentGuidance
 from communications.selectors import feedback_not_acted_on, latest_published_newsletter
 from communications.services import is_subscribed
 from indicators.forms import BatchVerifyForm
+from indicators.notifications import email_settings_for
 from indicators.worklists import (
     chasing_by_organisation,
     contributor_worklist,
@@ -94,6 +95,8 @@ def account(request):
     }
     if request.user.has_role(Role.ELECTED_MEMBER):
         context["newsletter_subscribed"] = is_subscribed(request.user)
+    if request.user.has_role(Role.CONTRIBUTOR):
+        context["figure_emails"] = email_settings_for(request.user)
     return render(request, "portal/account.html", context)
 
 

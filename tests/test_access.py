@@ -108,6 +108,7 @@ EXPECTED = {
     # (for a verified figure of their organisation). The journeys are in test_worklists.
     "indicators:verification": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "indicators:organisation_remind": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "indicators:email_setting": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "indicators:figure_reopen_request": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
     # Published statistics: the officer imports and maps them; everyone signed in sees the report card.
     "comparisons:files": SIGN_IN_FIRST
@@ -372,6 +373,7 @@ REFUSED_POSTS = {
     "board:report_step": {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:figure_action": {"board_member": 403, "councillor": 403},
     "indicators:organisation_remind": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "indicators:email_setting": {"board_member": 403, "councillor": 403},
     "two_factor_turn_off": {"officer": 403, "superuser": 403},
 }
 

@@ -404,3 +404,24 @@ def test_every_home_page_runs_the_same_queries_at_10_and_at_200_indicators(
     add_indicators(objective, contributor.organisation, 190, start=11)
     at_200 = {name: home_queries(client, person) for name, person in people.items()}
     assert at_200 == at_10
+
+
+def test_a_contributor_turns_off_send_back_emails_from_their_account(
+    client, contributor, officer, agency_a_indicators, django_capture_on_commit_callbacks
+):
+    client.force_login(contributor)
+    assert "When a figure is sent back" in page(client.get(reverse("account")))
+    client.post(reverse("indicators:email_setting"), {"email": "sent_back", "wanted": "no"})
+    assert "You will no longer get emails when a figure is sent back" in page(client.get(reverse("account")))
+    assert client.post(reverse("indicators:email_setting"), {"email": "nonsense"}).status_code == 302
+    figure = submitted(agency_a_indicators[0], by=contributor)
+    with django_capture_on_commit_callbacks(execute=True):
+        figure_transition(
+            figure_id=figure.pk,
+            user=officer,
+            to_status=Figure.Status.RETURNED,
+            expected_version=figure.version,
+            reason="Check it",
+        )
+    assert mail.outbox == []
+    assert AuditEntry.objects.filter(object_type="indicators.EmailSetting").exists()
