@@ -241,13 +241,16 @@ def communications_url_kwargs(name):
 
 
 def verified_figure_beside(figure):
-    """A verified figure of the same indicator, for the period before the given one's."""
+    """A verified figure of the same indicator, for the period before the given one's (made once,
+    however many pages ask)."""
     from indicators.models import Figure
 
-    return factories.FigureFactory(
-        indicator=figure.indicator,
-        period_start=figure.period.previous().start,
-        status=Figure.Status.VERIFIED,
+    period = figure.period.previous()
+    existing = Figure.objects.filter(
+        indicator=figure.indicator, frequency=period.frequency, period_start=period.start
+    ).first()
+    return existing or factories.FigureFactory(
+        indicator=figure.indicator, period_start=period.start, status=Figure.Status.VERIFIED
     )
 
 

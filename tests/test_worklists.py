@@ -425,3 +425,25 @@ def test_a_contributor_turns_off_send_back_emails_from_their_account(
         )
     assert mail.outbox == []
     assert AuditEntry.objects.filter(object_type="indicators.EmailSetting").exists()
+
+
+def test_the_indicator_list_keeps_performance_and_timeliness_apart(client, officer, settings, objective):
+    settings.FIGURE_DUE_DAYS = 0
+    quarter = last_ended_period(Frequency.QUARTERLY)
+    late = factories.IndicatorFactory(
+        objective=objective, title="Rated but late", frequency=Frequency.QUARTERLY
+    )
+    factories.FigureFactory(
+        indicator=late, period_start=quarter.previous().start, status=Figure.Status.VERIFIED, value=D(12)
+    )
+    factories.TargetFactory(indicator=late, period_start=quarter.previous().start, value=D(10))
+    waiting = factories.IndicatorFactory(
+        objective=objective, title="Just submitted", frequency=Frequency.QUARTERLY
+    )
+    submitted(waiting)
+    client.force_login(officer)
+    rows = page(client.get(reverse("indicators:list"))).split("<tbody")[1].split("</tr>")
+    late_row = next(row for row in rows if "Rated but late" in row)
+    assert "On target" in late_row and ">Overdue<" in late_row
+    waiting_row = next(row for row in rows if "Just submitted" in row)
+    assert "Awaiting verification" in waiting_row and "No data" not in waiting_row
