@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import json
 import logging
-import time
 from collections import defaultdict
 
 from django.conf import settings
@@ -90,9 +89,6 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
                 return run.report
             period = half_year(run.period_start)
             snapshot = build_snapshot(strategy=run.strategy, period=period)
-            pause = settings.REPORT_COMPILE_PAUSE_SECONDS
-            if pause:
-                time.sleep(pause)  # lets the fault tests stop a worker part way through
             latest = EvaluationReport.objects.filter(
                 strategy=run.strategy, period_start=period.start
             ).aggregate(Max("version"))["version__max"]

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from communications.models import Feedback
+from config.celery import app as celery_app
 from indicators.choices import Frequency
 from indicators.figures import figure_transition
 from indicators.models import Figure, FigureChange, OrganisationReminder, ReopenRequest, SendBackNotification
 from indicators.tasks import notify_sent_back
-from portal.celery import app as celery_app
 from portal.roles import Role
 
 from . import factories
