@@ -335,3 +335,22 @@ class FeedbackReviewForm(GovukFormMixin, forms.Form):
         if any(len(name) > 60 for name in tags):
             raise forms.ValidationError("Each tag must be 60 characters or fewer")
         return tags
+
+
+class GuidanceForm(GovukFormMixin, forms.Form):
+    submit_label = "Save"
+
+    text = forms.CharField(
+        label="What you can do as a corporate parent",
+        help_text="Councillors see this on their home page. Blank lines start new paragraphs; "
+        'lines starting "- " make a list.',
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=5000,
+        error_messages={"required": "Enter what a councillor can do as a corporate parent"},
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def layout_field(self, name):
+        if name == "text":
+            return Field.textarea("text")
+        return Field(name)

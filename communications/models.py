@@ -241,3 +241,24 @@ class Feedback(models.Model):
     @property
     def has_contact(self) -> bool:
         return bool(self.reply_email or self.reply_phone)
+
+
+class CorporateParentGuidance(models.Model):
+    """What an elected member can do as a corporate parent, written by the officer. There is one."""
+
+    text = models.TextField(
+        "What you can do as a corporate parent",
+        help_text="Shown on each councillor's home page. Blank lines start new paragraphs; "
+        "lines starting '- ' make a list.",
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "corporate parent guidance"
+
+    def __str__(self):
+        return "What you can do as a corporate parent"

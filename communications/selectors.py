@@ -1,8 +1,10 @@
 """Reads for the newsletter and the young people's pages."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -90,3 +92,29 @@ def young_people_giving_feedback(since: datetime.date):
         .filter(day__gte=since)
         .values_list("day", "pk")
     )
+
+
+@dataclass(frozen=True)
+class FeedbackToAct:
+    """Feedback the officer has not acted on, with how long its reply details are kept."""
+
+    feedback: Feedback
+    days_until_erased: int | None
+
+    @property
+    def wants_reply(self) -> bool:
+        return self.feedback.contact_consent and self.feedback.has_contact
+
+
+def feedback_not_acted_on(*, now: datetime.datetime | None = None) -> list[FeedbackToAct]:
+    """Feedback not yet acted on: those wanting a reply first, then the oldest first."""
+    now = now or timezone.now()
+    retention = datetime.timedelta(days=settings.FEEDBACK_CONTACT_RETENTION_DAYS)
+    waiting = Feedback.objects.filter(acted_on=False).order_by("received_at", "pk")
+    items = []
+    for feedback in waiting:
+        days = None
+        if feedback.has_contact:
+            days = max(0, (feedback.received_at + retention - now).days)
+        items.append(FeedbackToAct(feedback=feedback, days_until_erased=days))
+    return sorted(items, key=lambda item: not item.wants_reply)

@@ -17,7 +17,14 @@ from audit.recorder import record as audit_record
 from portal.models import User
 from portal.roles import GROUP_NAMES, Role
 
-from .models import Feedback, FeedbackTag, Newsletter, NewsletterDelivery, NewsletterSubscription
+from .models import (
+    CorporateParentGuidance,
+    Feedback,
+    FeedbackTag,
+    Newsletter,
+    NewsletterDelivery,
+    NewsletterSubscription,
+)
 from .selectors import public_figures
 
 logger = logging.getLogger(__name__)
@@ -243,3 +250,24 @@ def feedback_contacts_erase(*, now: datetime.datetime | None = None) -> int:
             detail=f"Reply details erased from {erased} messages after the retention period",
         )
     return erased
+
+
+class GuidanceConflict(Exception):
+    """Someone else saved the guidance after this person opened it."""
+
+
+@transaction.atomic
+def guidance_save(*, text: str, expected_version: int | None, user) -> CorporateParentGuidance:
+    """Write the councillors' "what you can do as a corporate parent" text, checked against the
+    version the officer started from."""
+    guidance = CorporateParentGuidance.objects.select_for_update().first()
+    if guidance is None:
+        guidance = CorporateParentGuidance(version=0)
+    elif expected_version != guidance.version:
+        raise GuidanceConflict
+    guidance.text = text.strip()
+    guidance.version += 1
+    guidance.updated_by = user
+    guidance.full_clean()
+    guidance.save()
+    return guidance

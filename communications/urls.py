@@ -16,6 +16,7 @@ urlpatterns = [
         name="newsletter_unschedule",
     ),
     path("account/newsletter-email/", views.newsletter_subscription, name="newsletter_subscription"),
+    path("corporate-parent-guidance/", views.guidance_edit, name="guidance_edit"),
     path("young-people/", views.young_people, name="young_people"),
     path("young-people/edit/", views.young_people_edit, name="young_people_edit"),
     path("young-people/tell-us/", views.feedback, name="feedback"),

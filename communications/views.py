@@ -12,14 +12,23 @@ from core.forms import posted_data
 from core.versions import EditConflict
 from portal.roles import Role
 
-from .forms import FeedbackForm, FeedbackReviewForm, NewsletterForm, PublishForm, YoungPeoplePageForm
-from .models import Feedback, Newsletter, YoungPeoplePage
+from .forms import (
+    FeedbackForm,
+    FeedbackReviewForm,
+    GuidanceForm,
+    NewsletterForm,
+    PublishForm,
+    YoungPeoplePageForm,
+)
+from .models import CorporateParentGuidance, Feedback, Newsletter, YoungPeoplePage
 from .selectors import figures_note, newsletter_figures, public_figures
 from .services import (
+    GuidanceConflict,
     feedback_count_sent,
     feedback_rate_limited,
     feedback_receive,
     feedback_review,
+    guidance_save,
     newsletter_publish,
     newsletter_subscription_set,
     newsletter_unschedule,
@@ -233,3 +242,27 @@ def feedback_review_page(request, pk: int):
         messages.success(request, "The feedback has been saved.")
         return redirect("communications:feedback_list")
     return render(request, "communications/feedback_review.html", {"item": item, "form": form})
+
+
+@permission_required("communications.change_corporateparentguidance", raise_exception=True)
+def guidance_edit(request):
+    guidance = CorporateParentGuidance.objects.first()
+    initial = {"text": guidance.text, "version": guidance.version} if guidance else {}
+    form = GuidanceForm(posted_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            guidance_save(
+                text=form.cleaned_data["text"],
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except GuidanceConflict:
+            form.add_error(
+                None,
+                "Someone else saved this text while you were editing it. Copy your changes, "
+                "reload the page and make them again.",
+            )
+        else:
+            messages.success(request, "The councillors' guidance has been saved.")
+            return redirect("home")
+    return render(request, "communications/guidance_form.html", {"form": form})

@@ -6,9 +6,26 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from communications.selectors import latest_published_newsletter
+from board.selectors import (
+    board_member_organisation,
+    latest_published_report,
+    next_meeting,
+    open_actions_owned_by,
+    report_due,
+)
+from communications.models import CorporateParentGuidance
+from communications.selectors import feedback_not_acted_on, latest_published_newsletter
 from communications.services import is_subscribed
+from indicators.forms import BatchVerifyForm
+from indicators.notifications import email_settings_for
+from indicators.worklists import (
+    chasing_by_organisation,
+    contributor_worklist,
+    open_reopen_requests,
+    verification_queue,
+)
 from objectives.models import Objective, Strategy
 from portal import two_factor
 from portal.roles import Role
@@ -25,13 +42,37 @@ def home(request):
     context = {"strategy": strategy, "roles": user.role_names}
     if strategy is None:
         return render(request, "home/home.html", context)
+    today = timezone.localdate()
     if user.has_perm("objectives.manage_strategy"):
         context["attention"] = officer_attention(strategy)
+    if user.has_perm("indicators.verify_figure"):
+        context["worklist"] = {
+            "queue": verification_queue(strategy),
+            "chasing": chasing_by_organisation(strategy, user=user, today=today),
+            "reopen_requests": open_reopen_requests(strategy),
+            "feedback": feedback_not_acted_on() if user.has_perm("communications.change_feedback") else [],
+            "next_meeting": next_meeting(strategy, today=today),
+            "report_due": report_due(strategy, today=today),
+        }
+        context["verify_form"] = BatchVerifyForm(queue=context["worklist"]["queue"])
     if user.has_role(Role.CONTRIBUTOR) and user.organisation_id:
         context["organisation"] = user.organisation
         context |= organisation_work(strategy, user.organisation)
+        context["work_items"] = contributor_worklist(strategy, user.organisation, user=user, today=today)
+    if user.has_role(Role.BOARD_MEMBER):
+        organisation = board_member_organisation(user, strategy)
+        context["board_home"] = {
+            "latest_report": latest_published_report(strategy),
+            "next_meeting": next_meeting(strategy, today=today),
+            "organisation": organisation,
+            "open_actions": open_actions_owned_by(organisation),
+        }
     if user.has_role(Role.ELECTED_MEMBER):
         context["latest_newsletter"] = latest_published_newsletter()
+        context["is_councillor"] = True
+    context["can_edit_guidance"] = user.has_perm("communications.change_corporateparentguidance")
+    if context.get("is_councillor") or context["can_edit_guidance"]:
+        context["guidance"] = CorporateParentGuidance.objects.first()
     if user.has_perm("objectives.view_strategy"):
         context["objectives"] = list(Objective.objects.filter(strategy=strategy).with_progress())
         context["duties"] = list(strategy.duties.all())
@@ -45,6 +86,8 @@ def account(request):
     }
     if request.user.has_role(Role.ELECTED_MEMBER):
         context["newsletter_subscribed"] = is_subscribed(request.user)
+    if request.user.has_role(Role.CONTRIBUTOR):
+        context["figure_emails"] = email_settings_for(request.user)
     return render(request, "home/account.html", context)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.versions import version_claim
 
 from .choices import Unit
-from .models import Figure, FigureChange, PerformanceIndicator, Target
+from .models import Figure, FigureChange, PerformanceIndicator, ReopenRequest, Target
 from .periods import Period
 
 SCALE = {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_10000: Decimal(10000)}
@@ -112,8 +112,10 @@ def can_enter_figures_for(user, indicator: PerformanceIndicator) -> bool:
     return not indicator.is_computed and indicator.is_kept_by(user)
 
 
-def _record(figure: Figure, *, event: str, user, old_value: str, old_status: str, reason: str = "") -> None:
-    FigureChange.objects.create(
+def _record(
+    figure: Figure, *, event: str, user, old_value: str, old_status: str, reason: str = ""
+) -> FigureChange:
+    return FigureChange.objects.create(
         figure=figure,
         event=event,
         changed_by=user,
@@ -198,6 +200,8 @@ def figure_save(
         else:
             figure.save()
         _record(figure, event=event, user=user, old_value=old_value, old_status=old_status)
+        if old_status == Figure.Status.VERIFIED:
+            _close_reopen_requests(figure)
     if submit and figure.status != Figure.Status.SUBMITTED and figure.can_move_to(Figure.Status.SUBMITTED):
         figure = figure_transition(
             figure_id=figure.pk, user=user, to_status=Figure.Status.SUBMITTED, expected_version=figure.version
@@ -261,7 +265,7 @@ def figure_transition(
         figure.verified_at, figure.verified_by = timezone.now(), user
     figure.save()
     value = figure.indicator.format_value(figure.value)
-    _record(
+    change = _record(
         figure,
         event=TRANSITION_EVENTS[to_status],
         user=user,
@@ -269,7 +273,76 @@ def figure_transition(
         old_status=old_status,
         reason=reason,
     )
+    if to_status == Figure.Status.RETURNED:
+        from .tasks import notify_sent_back
+
+        transaction.on_commit(lambda: notify_sent_back.delay(change_id=change.pk))
     return figure
+
+
+class BatchConflict(Exception):
+    """One figure in a batch changed since the page was opened: nothing in the batch was saved."""
+
+    def __init__(self, figure: Figure, message: str):
+        super().__init__(message)
+        self.figure = figure
+        self.message = message
+
+
+@transaction.atomic
+def figures_verify(*, user, versions: dict[int, int]) -> list[Figure]:
+    """Verify a batch of submitted figures in one transaction, each checked against its version.
+
+    ``versions`` maps each figure's id to the version the officer saw. If any
+    figure has moved on or cannot be verified, BatchConflict names it and no
+    figure in the batch is verified.
+    """
+    if not user.has_perm("indicators.verify_figure"):
+        raise PermissionDenied
+    verified = []
+    for figure_id, version in sorted(versions.items()):
+        try:
+            verified.append(
+                figure_transition(
+                    figure_id=figure_id, user=user, to_status=Figure.Status.VERIFIED, expected_version=version
+                )
+            )
+        except FigureConflict as conflict:
+            raise BatchConflict(
+                conflict.current,
+                f"{conflict.current}: someone changed this figure after you opened the page. "
+                "Nothing was verified: check the figures and try again.",
+            ) from None
+        except (Figure.DoesNotExist, ValidationError):
+            current = Figure.objects.select_related("indicator__objective").filter(pk=figure_id).first()
+            raise BatchConflict(
+                current,
+                f"{current or 'A figure'} is no longer waiting for verification. "
+                "Nothing was verified: check the figures and try again.",
+            ) from None
+    return verified
+
+
+def _close_reopen_requests(figure: Figure) -> None:
+    for request in ReopenRequest.objects.open().filter(figure=figure):
+        request.closed_at = timezone.now()
+        request.save(update_fields=["closed_at"])
+
+
+@transaction.atomic
+def reopen_request_create(*, figure: Figure, user, reason: str) -> ReopenRequest:
+    """A contributor asks the officer to reopen a verified figure of their organisation."""
+    if not figure.is_verified or not can_enter_figures_for(user, figure.indicator):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter what is wrong with the figure"})
+    if ReopenRequest.objects.open().filter(figure=figure).exists():
+        raise ValidationError("You have already asked the officer to reopen this figure")
+    request = ReopenRequest(figure=figure, requested_by=user, reason=reason)
+    request.full_clean()
+    request.save()
+    return request
 
 
 @transaction.atomic

@@ -152,6 +152,21 @@ class ConfirmImportForm(GovukFormMixin, forms.Form):
         help_text="Leave this unticked to save them as drafts you can check first.",
     )
 
+    def __init__(self, *args, replacing_verified: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if replacing_verified:
+            self.fields["confirm_replacing"] = forms.BooleanField(
+                label="I understand this replaces a verified figure"
+                if replacing_verified == 1
+                else f"I understand this replaces {replacing_verified} verified figures",
+                help_text="Each will need verifying again, and leaves the Board's pages until then.",
+                error_messages={
+                    "required": "Tick to confirm you mean to replace verified figures, "
+                    "or upload a file without them"
+                },
+            )
+            self.helper.layout.fields.insert(0, self.layout_field("confirm_replacing"))
+
     def layout_field(self, name):
         return Field.checkbox(name)
 
@@ -239,3 +254,40 @@ class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
     @property
     def targets(self) -> dict:
         return {period: self.cleaned_data.get(self.field_name(period)) for period in self.periods}
+
+
+class BatchVerifyForm(GovukFormMixin, forms.Form):
+    """The figures the officer ticked in the verification queue, each with the version they saw."""
+
+    figures = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": "Select the figures to verify"}
+    )
+
+    def __init__(self, *args, queue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figures"].choices = [(row.figure.pk, str(row.figure)) for row in queue]
+        self.fields["figures"].error_messages["invalid_choice"] = (
+            "A figure you selected is no longer waiting for verification: check the list and try again"
+        )
+
+    def versions(self) -> dict[int, int]:
+        versions = {}
+        for figure_id in self.cleaned_data["figures"]:
+            raw = self.data.get(f"version-{figure_id}", "")
+            versions[figure_id] = int(raw) if raw.isdigit() else 0
+        return versions
+
+
+class ReopenRequestForm(GovukFormMixin, forms.Form):
+    submit_label = "Ask the officer to reopen this figure"
+
+    reason = forms.CharField(
+        label="What is wrong with the figure?",
+        help_text="The corporate parenting officer sees this and can reopen the figure for you to correct.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Enter what is wrong with the figure"},
+    )
+
+    def layout_field(self, name):
+        return Field.textarea(name)

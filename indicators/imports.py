@@ -133,6 +133,23 @@ class ImportRow:
             text += f" ({_number(self.values['numerator'])} of {_number(self.values['denominator'])})"
         return text
 
+    @property
+    def replaces_verified(self) -> bool:
+        """Saving this row changes a verified figure: it needs verifying again."""
+        return self.outcome == "changed" and self.existing.is_verified
+
+    @property
+    def old_display(self) -> str:
+        if self.existing is None or self.indicator is None:
+            return ""
+        return self.indicator.format_value(self.existing.value)
+
+    @property
+    def new_display(self) -> str:
+        if self.indicator is None or "value" not in self.values:
+            return ""
+        return self.indicator.format_value(self.values["value"])
+
 
 @dataclass
 class ImportPreview:
@@ -155,6 +172,16 @@ class ImportPreview:
     @property
     def to_save(self) -> list[ImportRow]:
         return [row for row in self.rows if row.outcome in ("new", "changed")]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            outcome: self.count(outcome) for outcome in ("new", "changed", "unchanged", "skipped", "error")
+        }
+
+    @property
+    def replacing_verified(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.replaces_verified]
 
 
 def read_table(*, name: str, content: bytes) -> list[list[str]]:

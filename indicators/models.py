@@ -369,3 +369,107 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"Reminder to {self.recipient} about {self.indicator}"
+
+
+class OrganisationReminder(models.Model):
+    """The officer's "send a reminder now" to one organisation: at most one a day per organisation.
+
+    The row is written with the request and the emails go from a background job,
+    which marks it emailed; a retried job finds it marked and sends nothing again.
+    """
+
+    organisation = models.ForeignKey(
+        "objectives.Organisation", on_delete=models.CASCADE, related_name="figure_reminders"
+    )
+    sent_on = models.DateField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    emails_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sent_on"], name="one_organisation_reminder_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.organisation} on {self.sent_on:%-d %B %Y}"
+
+
+class SendBackNotification(models.Model):
+    """One email telling one contributor a figure was sent back: claimed before sending, marked after.
+
+    Unique per send-back and person, so a retried job never emails anyone twice.
+    """
+
+    change = models.ForeignKey(FigureChange, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "recipient"], name="one_send_back_email_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.change} emailed to {self.recipient}"
+
+
+class ReopenRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class ReopenRequest(models.Model):
+    """A contributor asking the officer to reopen a verified figure so it can be corrected."""
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="reopen_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReopenRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure"], condition=models.Q(closed_at__isnull=True), name="one_open_reopen_request"
+            )
+        ]
+
+    def __str__(self):
+        return f"Request to reopen {self.figure}"
+
+
+class FigureEmail(models.TextChoices):
+    SENT_BACK = "sent_back", "When a figure is sent back"
+    REMINDER = "reminder", "Reminders of overdue figures"
+
+
+class EmailSetting(models.Model):
+    """A person's choice about one kind of figures email. Without a row, they get it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_settings"
+    )
+    email = models.CharField(max_length=20, choices=FigureEmail.choices)
+    wanted = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "email"], name="one_email_setting_per_kind")]
+
+    def __str__(self):
+        state = "gets" if self.wanted else "does not get"
+        return f"{self.person} {state} emails {self.get_email_display().lower()}"

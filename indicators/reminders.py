@@ -13,7 +13,8 @@ from django.utils import timezone
 from portal.models import User
 from portal.roles import GROUP_NAMES, Role
 
-from .models import Figure, PerformanceIndicator, Reminder
+from .models import Figure, FigureEmail, PerformanceIndicator, Reminder
+from .notifications import turned_off
 from .selectors import indicator_statuses
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def overdue_reminders_send(*, today: datetime.date | None = None, base_url: str 
     contributors = User.objects.filter(
         is_active=True, organisation__isnull=False, groups__name=GROUP_NAMES[Role.CONTRIBUTOR]
     ).exclude(email="")
+    contributors = contributors.exclude(pk__in=turned_off(FigureEmail.REMINDER))
     sent = 0
     for user in contributors.select_related("organisation").distinct():
         owed = owed_by(user, today=today)

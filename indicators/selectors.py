@@ -117,6 +117,33 @@ class IndicatorStatus:
         latest = self.latest_verified
         return latest.rag if latest else RagStatus.NO_DATA
 
+    @property
+    def performance(self) -> RagStatus:
+        """The RAG rating of the latest verified figure: how well, never how late."""
+        latest = self.latest_verified
+        return RagStatus(latest.rag) if latest else RagStatus.NO_DATA
+
+    @property
+    def timeliness(self) -> str:
+        """Where the figure wanted now stands: on time, due in N days, overdue, awaiting
+        verification or sent back. Kept apart from the RAG rating."""
+        row = self.reporting_row
+        if self.indicator.is_computed:
+            return "Counted by the portal"
+        if row is None:
+            return "Not yet due"
+        figure = row.figure
+        if figure is not None and figure.status == Figure.Status.RETURNED:
+            return "Sent back"
+        if figure is not None and figure.status == Figure.Status.SUBMITTED:
+            return "Awaiting verification"
+        if figure is not None and figure.is_verified:
+            return "On time"
+        days = (due_date(row.period) - self.today).days
+        if days < 0:
+            return "Overdue"
+        return f"Due in {days} day{'s' if days != 1 else ''}"
+
     def _row_for(self, period: Period) -> PeriodRow | None:
         return next((row for row in self.rows if row.period == period), None)
 

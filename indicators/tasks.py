@@ -1,6 +1,9 @@
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from .imports import import_failed, import_run
+from .notifications import organisation_reminder_send, sent_back_notify
 from .reminders import overdue_reminders_send
 
 
@@ -16,3 +19,13 @@ def import_figures(*, upload_id: int) -> str:
     except Exception:
         import_failed(upload_id=upload_id)
         raise
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=60, max_retries=5)
+def notify_sent_back(*, change_id: int) -> int:
+    return sent_back_notify(change_id=change_id)
+
+
+@shared_task(acks_late=True)
+def send_organisation_reminder(*, reminder_id: int) -> int:
+    return organisation_reminder_send(reminder_id=reminder_id)

@@ -16,6 +16,10 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/figures/<str:start>/", views.figure_edit, name="figure_edit"),
     path("<int:pk>/targets/", views.targets_edit, name="targets"),
+    path("verification/", views.verification, name="verification"),
+    path("email-settings/", views.email_setting, name="email_setting"),
+    path("reminders/<int:organisation_pk>/", views.organisation_remind, name="organisation_remind"),
     path("figures/<int:pk>/send-back/", views.figure_send_back, name="figure_send_back"),
+    path("figures/<int:pk>/reopen/", views.figure_reopen_request, name="figure_reopen_request"),
     path("figures/<int:pk>/<str:action>/", views.figure_action, name="figure_action"),
 ]

@@ -17,8 +17,26 @@ from objectives.selectors import current_strategy_or_404
 
 from .charts import indicator_chart
 from .choices import RagStatus
-from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_transition, targets_set
-from .forms import AdoptForm, ConfirmImportForm, FigureForm, SendBackForm, TargetsForm, UploadForm
+from .figures import (
+    BatchConflict,
+    FigureConflict,
+    can_enter_figures_for,
+    figure_save,
+    figure_transition,
+    figures_verify,
+    reopen_request_create,
+    targets_set,
+)
+from .forms import (
+    AdoptForm,
+    BatchVerifyForm,
+    ConfirmImportForm,
+    FigureForm,
+    ReopenRequestForm,
+    SendBackForm,
+    TargetsForm,
+    UploadForm,
+)
 from .imports import (
     ImportFileError,
     as_csv,
@@ -29,10 +47,12 @@ from .imports import (
     preview_import,
     template_rows,
 )
-from .models import CatalogueEntry, Figure, FigureChange, FigureUpload, PerformanceIndicator
+from .models import CatalogueEntry, Figure, FigureChange, FigureEmail, FigureUpload, PerformanceIndicator
+from .notifications import email_setting_set, organisation_reminder_request
 from .periods import Period, PeriodError, check_year
 from .selectors import due_date, indicator_statuses, sees_exact_figures
 from .services import catalogue_adopt
+from .worklists import verification_queue
 
 
 def indicator_for_entry_or_404(user, pk: int) -> PerformanceIndicator:
@@ -289,11 +309,18 @@ def import_preview(request, pk: int):
     )
     if upload.state != FigureUpload.State.CHECKED:
         return render(request, "indicators/import_progress.html", {"upload": upload})
-    form = ConfirmImportForm(posted_data(request))
     error = None
     try:
-        if request.method == "POST" and form.is_valid():
-            checked = preview_import(name=upload.filename, content=bytes(upload.content), user=request.user)
+        checked = preview_import(name=upload.filename, content=bytes(upload.content), user=request.user)
+    except ImportFileError as problem:
+        checked, error = None, str(problem)
+    form = ConfirmImportForm(
+        posted_data(request), replacing_verified=len(checked.replacing_verified) if checked else 0
+    )
+    try:
+        if checked is None:
+            preview = None
+        elif request.method == "POST" and form.is_valid():
             if checked.is_valid and len(checked.to_save) > settings.IMPORT_INLINE_FIGURES:
                 import_request(upload=upload, preview=checked, submit=form.cleaned_data["submit_figures"])
                 return redirect("indicators:import_preview", pk=upload.pk)
@@ -314,13 +341,19 @@ def import_preview(request, pk: int):
                 )
                 return redirect("indicators:list")
         else:
-            preview = preview_import(name=upload.filename, content=bytes(upload.content), user=request.user)
+            preview = checked
     except ImportFileError as problem:
         preview, error = None, str(problem)
     return render(
         request,
         "indicators/import_preview.html",
-        {"upload": upload, "preview": preview, "form": form, "error": error},
+        {
+            "upload": upload,
+            "preview": preview,
+            "counts": preview.counts if preview else {},
+            "form": form,
+            "error": error,
+        },
     )
 
 
@@ -443,3 +476,70 @@ def targets_edit(request, pk: int):
             messages.success(request, f"The targets for {indicator.reference} have been saved.")
             return redirect(indicator)
     return render(request, "indicators/targets_form.html", {"indicator": indicator, "form": form})
+
+
+@permission_required("indicators.verify_figure", raise_exception=True)
+def verification(request):
+    """The figures waiting for verification, the longest waiting first; the officer verifies a batch."""
+    strategy = current_strategy_or_404()
+    queue = verification_queue(strategy)
+    form = BatchVerifyForm(posted_data(request), queue=queue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verified = figures_verify(user=request.user, versions=form.versions())
+        except BatchConflict as conflict:
+            form.add_error("figures", conflict.message)
+            queue = verification_queue(strategy)
+        else:
+            count = len(verified)
+            messages.success(request, f"{count} figure{'s' if count != 1 else ''} verified.")
+            return redirect("home" if request.POST.get("back") == "home" else "indicators:verification")
+    return render(request, "indicators/verification.html", {"queue": queue, "form": form})
+
+
+@require_POST
+@permission_required("indicators.verify_figure", raise_exception=True)
+def organisation_remind(request, organisation_pk: int):
+    organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    try:
+        organisation_reminder_request(organisation=organisation, user=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"A reminder is on its way to {organisation}'s contributors.")
+    return redirect("home")
+
+
+def figure_reopen_request(request, pk: int):
+    figure = figure_for_user_or_404(request.user, pk)
+    if not figure.is_verified or not can_enter_figures_for(request.user, figure.indicator):
+        raise Http404
+    form = ReopenRequestForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopen_request_create(figure=figure, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"The officer has been asked to reopen the figure for {figure.period.label}."
+            )
+            return redirect(figure.indicator)
+    return render(request, "indicators/reopen_request.html", {"figure": figure, "form": form})
+
+
+@require_POST
+@permission_required("indicators.change_figure", raise_exception=True)
+def email_setting(request):
+    """A contributor turns one kind of figures email off or on, from their account page."""
+    email = request.POST.get("email", "")
+    if email not in FigureEmail.values:
+        messages.info(request, "Choose which email to turn on or off.")
+        return redirect("account")
+    wanted = request.POST.get("wanted") == "yes"
+    email_setting_set(person=request.user, email=email, wanted=wanted)
+    label = FigureEmail(email).label.lower()
+    messages.success(
+        request, f"You will get emails {label}." if wanted else f"You will no longer get emails {label}."
+    )
+    return redirect("account")

@@ -127,6 +127,12 @@ EXPECTED = {
     | {"officer": 404, "contributor": 200, "board_member": 403, "councillor": 403, "superuser": 404},
     # Only POST is accepted; the POST journeys are in test_figures.
     "indicators:figure_action": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # The worklists: the officer's verification queue and reminders, a contributor's reopen request
+    # (for a verified figure of their organisation). The journeys are in test_worklists.
+    "indicators:verification": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "indicators:organisation_remind": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "indicators:email_setting": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "indicators:figure_reopen_request": SIGN_IN_FIRST | SIGNED_IN | {"board_member": 403, "councillor": 403},
     # Published statistics: the officer imports and maps them; everyone signed in sees the report card.
     "comparisons:files": SIGN_IN_FIRST
     | SIGNED_IN
@@ -167,6 +173,7 @@ EXPECTED = {
     "communications:newsletter_publish": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "communications:newsletter_unschedule": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "communications:newsletter_subscription": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:guidance_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:young_people": EVERYONE,
     "communications:young_people_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:feedback": EVERYONE,
@@ -280,6 +287,20 @@ def communications_url_kwargs(name):
     }.get(name, {})
 
 
+def verified_figure_beside(figure):
+    """A verified figure of the same indicator, for the period before the given one's (made once,
+    however many pages ask)."""
+    from indicators.models import Figure
+
+    period = figure.period.previous()
+    existing = Figure.objects.filter(
+        indicator=figure.indicator, frequency=period.frequency, period_start=period.start
+    ).first()
+    return existing or factories.FigureFactory(
+        indicator=figure.indicator, period_start=period.start, status=Figure.Status.VERIFIED
+    )
+
+
 def url_kwargs(name, demo_strategy, figure):
     if name.startswith("communications:"):
         return communications_url_kwargs(name)
@@ -324,6 +345,8 @@ def url_kwargs(name, demo_strategy, figure):
         "indicators:figure_edit": {"pk": figure.indicator_id, "start": figure.period_start.isoformat()},
         "indicators:figure_send_back": {"pk": figure.pk},
         "indicators:figure_action": {"pk": figure.pk, "action": "verify"},
+        "indicators:figure_reopen_request": {"pk": verified_figure_beside(figure).pk},
+        "indicators:organisation_remind": {"organisation_pk": figure.indicator.owner_id},
         "indicators:import_preview": {"pk": upload_by(figure.indicator.owner.users.get()).pk},
         "indicators:import_template": {"fmt": "xlsx"},
         "indicators:catalogue_adopt": {"code": "cla-missing"},
@@ -413,6 +436,8 @@ REFUSED_POSTS = {
     "board:report_step": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:report_invite": {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:figure_action": {"board_member": 403, "councillor": 403},
+    "indicators:organisation_remind": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "indicators:email_setting": {"board_member": 403, "councillor": 403},
     "comparisons:measure_retire": {"contributor": 403, "board_member": 403, "councillor": 403},
     "two_factor_turn_off": {"officer": 403, "superuser": 403},
 }

@@ -595,3 +595,46 @@ def test_the_officer_issues_an_api_token_and_copies_it_once(live_server, officer
     assert page.get_by_text("The token for Power BI dashboard is revoked").is_visible()
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     assert ApiToken.objects.get().revoked_by == officer
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_officer_verifies_a_figure_from_the_worklist_with_the_keyboard_alone(
+    live_server, demo_strategy, officer, contributors_figure, browser_page
+):
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, officer.username)
+    assert page.get_by_text("Figures awaiting verification: 1").is_visible()
+    assert_accessible(page)
+    tab_to(page, lambda focused: focused["tag"] == "INPUT" and focused["id"] == "id_figures")
+    page.keyboard.press("Space")
+    tab_to(page, lambda focused: focused["text"] == "Verify selected figures")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("1 figure verified.").is_visible()
+    contributors_figure.refresh_from_db()
+    assert contributors_figure.status == Figure.Status.VERIFIED
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_contributor_corrects_a_sent_back_figure_from_the_worklist_with_the_keyboard_alone(
+    live_server, demo_strategy, contributor, contributors_figure, browser_page
+):
+    Figure.objects.filter(pk=contributors_figure.pk).update(
+        status=Figure.Status.RETURNED, return_reason="Check the total against the register"
+    )
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, contributor.username)
+    assert page.get_by_text("The officer's reason: Check the total against the register").is_visible()
+    assert_accessible(page)
+    tab_to(page, lambda focused: focused["tag"] == "A" and "/figures/" in (focused["href"] or ""))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/figures/**")
+    tab_to(page, lambda focused: focused["id"] == "id_value")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("11")
+    page.keyboard.press("Enter")  # save and submit
+    page.wait_for_url(f"{live_server.url}{contributors_figure.indicator.get_absolute_url()}")
+    contributors_figure.refresh_from_db()
+    assert (contributors_figure.value, contributors_figure.status) == (11, Figure.Status.SUBMITTED)
