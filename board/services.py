@@ -54,6 +54,7 @@ def attendance_record(*, meeting: Meeting, statuses: dict[int, str]) -> None:
 
 
 def minutes_save(*, meeting: Meeting, text: str) -> None:
+    """Keep the draft minutes; approved minutes are the record and cannot change."""
     if meeting.minutes_status == Meeting.MinutesStatus.APPROVED:
         raise ValidationError("These minutes have been approved and can no longer be changed")
     meeting.minutes = text.strip()
@@ -73,6 +74,7 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting) -> None:
 
 
 def board_action_complete(*, action: BoardAction) -> None:
+    """Mark a Board action done today, so later meetings stop carrying it forward."""
     action.status = BoardAction.Status.DONE
     action.completed_on = timezone.localdate()
     action.save(update_fields=["status", "completed_on"])

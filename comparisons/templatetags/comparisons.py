@@ -3,26 +3,18 @@
 from django import template
 from django.utils.html import format_html
 
+from core.templatetags.govuk import govuk_tag
+
 from ..selectors import Verdict
 
 register = template.Library()
-
-VERDICT_COLOURS = {
-    Verdict.BETTER: "govuk-tag--green",
-    Verdict.SIMILAR: "govuk-tag--blue",
-    Verdict.WORSE: "govuk-tag--red",
-    Verdict.HIGHER: "govuk-tag--grey",
-    Verdict.LOWER: "govuk-tag--grey",
-    Verdict.NOT_COMPARABLE: "govuk-tag--grey",
-}
 
 
 @register.simple_tag
 def verdict_tag(year_comparison):
     if year_comparison is None:
         return "–"
-    verdict = year_comparison.verdict
-    return format_html('<strong class="govuk-tag {}">{}</strong>', VERDICT_COLOURS[verdict], verdict.label)
+    return govuk_tag(Verdict(year_comparison.verdict))
 
 
 @register.simple_tag
