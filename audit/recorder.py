@@ -37,6 +37,7 @@ IGNORED_FIELDS = {
     "throttling_failure_count",
     "throttling_failure_timestamp",
     "drift",
+    "edit_version",
 }
 LONGEST_VALUE = 500
 

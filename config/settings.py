@@ -276,6 +276,12 @@ FIGURE_DUE_DAYS = env_int("FIGURE_DUE_DAYS", 30)
 # The largest figures file the import accepts.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# The most rows (below the headings) a figures file may hold; a longer file is refused
+# while it is read, so no upload holds a web worker for long.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+# An import saving more figures than this runs as a background job, so the request
+# that confirms it answers at once (each figure takes a few hundredths of a second).
+IMPORT_INLINE_FIGURES = env_int("IMPORT_INLINE_FIGURES", 200)
 # Published statistics (DfE): the council compared with England, its region and its
 # statistical neighbours, by its old three-digit and its new nine-character codes.
 COUNCIL_LA_CODE = env_str("COUNCIL_LA_CODE", "851")

@@ -319,6 +319,7 @@ def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
     )
     statistics = PublishedFile.objects.get(filename=PLACEMENT_STABILITY_FILE.name)
     neighbours = PublishedFile.objects.get(filename=NEIGHBOURS_FILE.name)
+    indicator_measure = PublishedMeasure.objects.get(catalogue_entry__code="cla-placements-3-plus")
     officer_pages = [
         reverse("comparisons:files"),
         reverse("comparisons:upload"),
@@ -326,6 +327,9 @@ def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
         reverse("comparisons:file", kwargs={"pk": neighbours.pk}),
         reverse("comparisons:measure_new", kwargs={"pk": statistics.pk}),
         reverse("comparisons:definition_new", kwargs={"pk": PublishedMeasure.objects.first().pk}),
+        reverse("comparisons:measure_edit", kwargs={"pk": indicator_measure.pk}),
+        reverse("comparisons:measure_delete", kwargs={"pk": indicator_measure.pk}),
+        reverse("comparisons:pack_import"),
         reverse("comparisons:report_card"),
         reverse("indicators:list"),
         indicator.get_absolute_url(),
