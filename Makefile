@@ -45,6 +45,7 @@ serve: $(VENV)/.runtime-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

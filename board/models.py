@@ -287,7 +287,7 @@ class Attendance(models.Model):
 
 
 class AgendaItem(models.Model):
-    """An item on a meeting's agenda, with its paper if there is one."""
+    """One item on a meeting's agenda, in order, with the paper the Board reads for it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField()
@@ -318,6 +318,8 @@ class AgendaItem(models.Model):
 
 
 class Decision(models.Model):
+    """A decision the Board recorded at a meeting, kept so the minutes and later meetings can cite it."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField()
 

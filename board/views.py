@@ -81,8 +81,8 @@ def report_for_user_or_404(user, pk: int) -> EvaluationReport:
 @permission_required("board.view_boardseat", raise_exception=True)
 def overview(request):
     strategy = current_strategy_or_404()
-    seats = BoardSeat.objects.filter(strategy=strategy).current().for_page()
-    meetings = Meeting.objects.all()[:8]
+    seats = list(BoardSeat.objects.filter(strategy=strategy).current().for_page())
+    meetings = list(Meeting.objects.all()[:8])
     return render(
         request, "board/overview.html", {"strategy": strategy, "seats": seats, "meetings": meetings}
     )
@@ -352,18 +352,20 @@ def meeting_detail(request, pk: int):
     context = {
         "meeting": meeting,
         "manage": manage,
-        "papers": papers,
-        "agenda_items": meeting.agenda_items.all(),
-        "carried_forward": BoardAction.objects.carried_to(meeting),
-        "actions_raised": meeting.actions_raised.all(),
-        "decisions": meeting.decisions.all(),
-        "attendance": meeting.attendance.select_related("seat__organisation", "seat__person"),
+        "papers": list(papers),
+        "agenda_items": list(meeting.agenda_items.all()),
+        "carried_forward": list(BoardAction.objects.carried_to(meeting)),
+        "actions_raised": list(meeting.actions_raised.all()),
+        "decisions": list(meeting.decisions.all()),
+        "attendance": list(meeting.attendance.select_related("seat__organisation", "seat__person")),
         "quorum": meeting_quorum(meeting),
         "show_minutes": meeting.minutes_status == Meeting.MinutesStatus.APPROVED
         or (manage and meeting.minutes),
-        "later_meetings": Meeting.objects.filter(
-            date__gt=meeting.date, date__lte=timezone.localdate(), status=Meeting.Status.HELD
-        ).order_by("date")
+        "later_meetings": list(
+            Meeting.objects.filter(
+                date__gt=meeting.date, date__lte=timezone.localdate(), status=Meeting.Status.HELD
+            ).order_by("date")
+        )
         if manage
         else [],
         "my_seat": seat_of(request.user, strategy) if strategy else None,

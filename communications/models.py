@@ -159,6 +159,8 @@ class YoungPeoplePage(models.Model):
 
 
 class FeedbackTag(models.Model):
+    """A theme the officer files feedback under, so what young people say can be counted by topic."""
+
     name = models.CharField(max_length=60, unique=True)
 
     class Meta:

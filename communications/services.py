@@ -156,6 +156,7 @@ def is_subscribed(member) -> bool:
 
 
 def newsletter_subscription_set(*, member, subscribed: bool) -> NewsletterSubscription:
+    """Record whether a member wants the newsletter; members receive it until they say no."""
     subscription, _ = NewsletterSubscription.objects.update_or_create(
         member=member, defaults={"subscribed": subscribed, "changed_at": timezone.now()}
     )

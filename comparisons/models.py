@@ -258,12 +258,6 @@ class PublishedValueQuerySet(models.QuerySet):
     def national(self):
         return self.filter(geographic_level=GeographicLevel.NATIONAL)
 
-    def regional(self):
-        return self.filter(geographic_level=GeographicLevel.REGIONAL)
-
-    def local_authorities(self):
-        return self.filter(geographic_level=GeographicLevel.LOCAL_AUTHORITY)
-
 
 class PublishedValue(models.Model):
     """One area's published figure for one measure and year. Symbols are kept, never read as zero."""

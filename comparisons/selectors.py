@@ -35,6 +35,11 @@ class Verdict(models.TextChoices):
     LOWER = "lower", "Lower than similar councils"
     NOT_COMPARABLE = "not_comparable", "Not comparable"
 
+    @property
+    def tag_colour(self) -> str:
+        """Better, similar and worse carry colour; directions without a polarity stay grey."""
+        return {"better": "green", "similar": "blue", "worse": "red"}.get(self.value, "grey")
+
 
 @dataclass(frozen=True)
 class Council:
@@ -249,14 +254,6 @@ def comparisons_by_indicator(indicators, *, council: Council | None = None) -> d
             if linked and indicator.pk not in result:
                 result[indicator.pk] = comparisons[measure.pk]
     return result
-
-
-def area_names(codes: list[str]) -> dict[str, str]:
-    """Authority names by old code, from the groupings."""
-    names = dict(
-        StatisticalNeighbour.objects.filter(la_code__in=codes).values_list("la_code", "la_name").distinct()
-    )
-    return names
 
 
 def comparison_snapshot(indicators, *, up_to: int) -> dict[int, dict]:

@@ -33,6 +33,11 @@ class RagStatus(models.TextChoices):
     NO_DATA = "no_data", "No data"
     OVERDUE = "overdue", "Overdue"
 
+    @property
+    def tag_colour(self) -> str:
+        """The GOV.UK tag colour of this status; the words carry the meaning, the colour repeats it."""
+        return {"green": "green", "amber": "orange", "red": "red", "overdue": "pink"}.get(self.value, "grey")
+
 
 class Trend(models.TextChoices):
     IMPROVING = "improving", "Improving"

@@ -73,6 +73,8 @@ class PerformanceIndicatorQuerySet(models.QuerySet):
 
 
 class PerformanceIndicator(models.Model):
+    """A measure of one objective: how the Board knows whether the strategy is working."""
+
     # The version of the indicator's targets: the targets form checks it before saving.
     edit_version = edit_version_field()
     objective = models.ForeignKey("objectives.Objective", on_delete=models.CASCADE, related_name="indicators")
@@ -161,9 +163,6 @@ class PerformanceIndicator(models.Model):
     def is_computed(self) -> bool:
         return bool(self.computation)
 
-    def period_for(self, start) -> "Period":
-        return Period(self.frequency, start)
-
     def rag(self, value, target) -> RagStatus:
         return rag_status(value=value, target=target, polarity=self.polarity, tolerance=self.amber_tolerance)
 
@@ -193,9 +192,6 @@ class FigureQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=Figure.Status.VERIFIED)
 
-    def for_period(self, period: Period):
-        return self.filter(frequency=period.frequency, period_start=period.start)
-
     def visible_to(self, user):
         """Figures a person may open: the officer all, a contributor their organisation's."""
         if user.has_perm("indicators.verify_figure"):
@@ -213,6 +209,10 @@ class Figure(PeriodFields):
         SUBMITTED = "submitted", "Submitted"
         VERIFIED = "verified", "Verified"
         RETURNED = "returned", "Sent back"
+
+        @property
+        def tag_colour(self) -> str:
+            return {"draft": "grey", "submitted": "blue", "verified": "green", "returned": "red"}[self.value]
 
     class Quality(models.TextChoices):
         GOOD = "good", "Complete and checked"
@@ -304,6 +304,8 @@ class FigureChange(models.Model):
 
 
 class Target(PeriodFields):
+    """What the council aims for in one period; a figure is rated against it."""
+
     indicator = models.ForeignKey(PerformanceIndicator, on_delete=models.CASCADE, related_name="targets")
     value = models.DecimalField(max_digits=14, decimal_places=2)
     is_demo = models.BooleanField(default=False)

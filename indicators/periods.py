@@ -120,9 +120,6 @@ class Period:
     def has_ended(self, today: datetime.date) -> bool:
         return self.end < today
 
-    def has_started(self, today: datetime.date) -> bool:
-        return self.start <= today
-
 
 CODE_PATTERNS = [
     (re.compile(r"^(\d{4})-(\d{2})$", re.ASCII), Frequency.MONTHLY),

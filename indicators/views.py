@@ -1,5 +1,6 @@
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -102,9 +103,14 @@ def indicator_list(request):
         {
             "strategy": strategy,
             "statuses": statuses,
+            "verdicts": apps.get_app_config("comparisons").latest_verdicts_by_indicator(
+                [status.indicator for status in statuses]
+            ),
             "filters": filters,
-            "objectives": strategy.objectives.all(),
-            "organisations": Organisation.objects.filter(indicators__objective__strategy=strategy).distinct(),
+            "objectives": list(strategy.objectives.all()),
+            "organisations": list(
+                Organisation.objects.filter(indicators__objective__strategy=strategy).distinct()
+            ),
             "rag_choices": RagStatus.choices,
             "is_filtered": any(filters.values()),
         },
@@ -141,7 +147,8 @@ def detail(request, pk: int):
             "can_enter": can_enter_figures_for(request.user, indicator),
             "can_verify": request.user.has_perm("indicators.verify_figure"),
             "can_set_targets": request.user.has_perm("indicators.change_target"),
-            "history": history,
+            "history": list(history),
+            "comparisons": apps.get_app_config("comparisons").indicator_comparison_sections(indicator),
         },
     )
 

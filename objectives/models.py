@@ -42,6 +42,8 @@ class StrategyQuerySet(models.QuerySet):
 
 
 class Strategy(models.Model):
+    """The corporate parenting strategy in force: everything else in the portal belongs to one."""
+
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     council = models.CharField(max_length=200)
@@ -95,6 +97,8 @@ class StrategySection(models.Model):
 
 
 class KeyDocument(models.Model):
+    """A law, guidance or local plan the strategy names as its basis, listed on the overview."""
+
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="key_documents")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
@@ -209,6 +213,8 @@ class ObjectiveQuerySet(models.QuerySet):
 
 
 class Objective(models.Model):
+    """One of the strategy's numbered promises, measured by indicators and delivered through actions."""
+
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
@@ -267,12 +273,24 @@ class ActionQuerySet(models.QuerySet):
 
 
 class Action(models.Model):
+    """Work an organisation leads to deliver an objective, with a status the Board follows."""
+
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         ON_TRACK = "on_track", "On track"
         AT_RISK = "at_risk", "At risk"
         OFF_TRACK = "off_track", "Off track"
         COMPLETE = "complete", "Complete"
+
+        @property
+        def tag_colour(self) -> str:
+            return {
+                "not_started": "grey",
+                "on_track": "blue",
+                "at_risk": "orange",
+                "off_track": "red",
+                "complete": "green",
+            }[self.value]
 
     edit_version = edit_version_field()
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")

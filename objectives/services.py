@@ -142,6 +142,7 @@ class LoadedStrategy:
 
 
 def organisations_load(*, items: list[dict]) -> dict[str, Organisation]:
+    """Create or update the partner organisations a strategy file names, by their key."""
     organisations = {}
     for index, item in enumerate(items, start=1):
         where = f"Organisation {index}"

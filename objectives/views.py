@@ -31,6 +31,7 @@ def overview(request):
             "outcomes": list(strategy.outcomes.prefetch_related("every_child_matters")),
             "duties": list(strategy.duties.all()),
             "objectives": objectives,
+            "compared": apps.get_app_config("comparisons").verdict_counts_by_objective(objectives),
         },
     )
 

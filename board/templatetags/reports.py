@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django import template
 
-from core.templatetags.govuk import RAG_COLOURS
 from indicators.charts import series_chart
+from indicators.choices import RagStatus
 from indicators.models import PerformanceIndicator, format_in_unit
 from indicators.suppression import shown_figure
 
@@ -43,7 +43,11 @@ def snapshot_value(entry: IndicatorEntry, value: str | None) -> str:
 
 @register.filter
 def rag_class(rag: str) -> str:
-    return RAG_COLOURS.get(rag, "govuk-tag--grey")
+    """The tag class of a RAG value frozen in a report; an unknown value shows grey."""
+    try:
+        return f"govuk-tag--{RagStatus(rag).tag_colour}"
+    except ValueError:
+        return "govuk-tag--grey"
 
 
 @register.simple_tag

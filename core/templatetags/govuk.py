@@ -44,39 +44,30 @@ def govuk_text(text: str):
     return mark_safe("".join(html))  # noqa: S308
 
 
-RAG_COLOURS = {
-    "green": "govuk-tag--green",
-    "amber": "govuk-tag--orange",
-    "red": "govuk-tag--red",
-    "overdue": "govuk-tag--pink",
-    "no_data": "govuk-tag--grey",
-    "no_target": "govuk-tag--grey",
-    "not_rated": "govuk-tag--grey",
-}
-FIGURE_STATUS_COLOURS = {
-    "draft": "govuk-tag--grey",
-    "submitted": "govuk-tag--blue",
-    "verified": "govuk-tag--green",
-    "returned": "govuk-tag--red",
-}
 TREND_SYMBOLS = {"improving": "▲", "worsening": "▼", "up": "▲", "down": "▼", "no_change": "▶"}
+
+
+@register.simple_tag
+def govuk_tag(choice):
+    """A choice as a GOV.UK tag: its label says what it means, its ``tag_colour`` only repeats it.
+
+    Every choices class shown as a tag decides its own colours (a ``tag_colour`` property), so a
+    value has one colour wherever it appears.
+    """
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', choice.tag_colour, choice.label)
 
 
 @register.simple_tag
 def rag_tag(rag):
     """A RAG status as a tag whose words carry the meaning; the colour only repeats it."""
-    return format_html('<strong class="govuk-tag {}">{}</strong>', RAG_COLOURS.get(rag.value, ""), rag.label)
+    return govuk_tag(rag)
 
 
 @register.simple_tag
 def figure_status_tag(figure):
     if figure is None:
         return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', "Not entered")
-    return format_html(
-        '<strong class="govuk-tag {}">{}</strong>',
-        FIGURE_STATUS_COLOURS[figure.status],
-        figure.get_status_display(),
-    )
+    return govuk_tag(type(figure).Status(figure.status))
 
 
 @register.simple_tag
