@@ -24,6 +24,7 @@ AUDITED_APP_LABELS = {
     "auth",
     "otp_totp",
     "otp_static",
+    "sso",
 }
 # Recorded as "changed" without the values.
 SECRET_FIELD_WORDS = ("password", "secret", "token", "key")

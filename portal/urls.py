@@ -52,6 +52,7 @@ urlpatterns = [
     path("board/", include("board.urls")),
     path("published-statistics/", include("comparisons.urls")),
     path("audit/", include("audit.urls")),
+    path("sso/", include("sso.urls")),
     path("", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -136,6 +136,10 @@ EXPECTED = {
     "communications:feedback_sent": EVERYONE,
     "communications:feedback_list": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:feedback_review": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    # Single sign-on: off unless configured (its journeys with a provider are in test_sso).
+    "sso:start": {persona: 404 for persona in PERSONAS},
+    "sso:callback": {persona: 404 for persona in PERSONAS},
+    "sso:refused": EVERYONE,
 }
 
 # The admin site has its own guard (staff only); its pages without arguments are
