@@ -26,7 +26,6 @@ from .openid_provider import (
     path_and_query,
 )
 from .test_browser import assert_accessible
-from .test_browser import browser_page as chromium_page_fixture  # noqa: F401  the browser_page fixture
 
 OFFICER_GROUP = "6f1c2a34-officers"
 CONNEXIONS_GROUP = "9b7d0e11-connexions"
