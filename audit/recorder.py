@@ -38,6 +38,7 @@ IGNORED_FIELDS = {
     "throttling_failure_count",
     "throttling_failure_timestamp",
     "drift",
+    "edit_version",
 }
 LONGEST_VALUE = 500
 
@@ -173,7 +174,7 @@ def record_relation_change(sender, instance, action, model, pk_set, reverse, **k
 
 
 def client_ip(request) -> str:
-    from portal.addresses import client_address
+    from core.addresses import client_address
 
     return client_address(request) if request is not None else ""
 

@@ -2,12 +2,12 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
-from portal.forms import GovukFormMixin
+from core.forms import GovukFormMixin, VersionedFormMixin
 
 from .models import Attendance, BoardAction, Meeting
 
 
-class CommentaryForm(GovukFormMixin, forms.Form):
+class CommentaryForm(VersionedFormMixin, GovukFormMixin, forms.Form):
     """The officer's executive summary and commentary on each objective."""
 
     executive_summary = forms.CharField(
@@ -32,6 +32,12 @@ class CommentaryForm(GovukFormMixin, forms.Form):
             Submit("submit", "Save commentary"),
         )
 
+    def stored_values(self, current) -> dict:
+        saved = current.commentary or {}
+        return {"executive_summary": current.executive_summary} | {
+            f"objective_{number}": saved.get(str(number), "") for number in self.objective_numbers
+        }
+
     @property
     def commentary(self) -> dict:
         return {number: self.cleaned_data[f"objective_{number}"] for number in self.objective_numbers}
@@ -51,7 +57,7 @@ class PublishForm(GovukFormMixin, forms.Form):
         return Field.select(name)
 
 
-class MeetingForm(GovukFormMixin, forms.ModelForm):
+class MeetingForm(VersionedFormMixin, GovukFormMixin, forms.ModelForm):
     submit_label = "Save meeting"
 
     date = DateInputField(label="Date", help_text="For example, 27 3 2027", require_all_fields=False)
@@ -93,7 +99,7 @@ class AttendanceForm(GovukFormMixin, forms.Form):
         return {seat.pk: self.cleaned_data[f"seat_{seat.pk}"] for seat in self.seats}
 
 
-class MinutesForm(GovukFormMixin, forms.Form):
+class MinutesForm(VersionedFormMixin, GovukFormMixin, forms.Form):
     submit_label = "Save draft minutes"
 
     minutes = forms.CharField(

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.versions import edit_version_field
+
 
 class BoardSeatQuerySet(models.QuerySet):
     def current(self):
@@ -60,6 +62,7 @@ class Meeting(models.Model):
         DRAFT = "draft", "Draft"
         APPROVED = "approved", "Approved"
 
+    edit_version = edit_version_field()
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
@@ -98,6 +101,7 @@ class EvaluationReport(models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
 
+    edit_version = edit_version_field()
     strategy = models.ForeignKey("objectives.Strategy", on_delete=models.CASCADE, related_name="reports")
     period_start = models.DateField()
     period_end = models.DateField()

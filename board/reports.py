@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import json
 import logging
-import time
 from collections import defaultdict
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from comparisons.selectors import comparison_snapshot, published_fingerprint
+from core.versions import version_claim
 from indicators.choices import Frequency
 from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.periods import Period
@@ -90,9 +90,6 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
                 return run.report
             period = half_year(run.period_start)
             snapshot = build_snapshot(strategy=run.strategy, period=period)
-            pause = settings.REPORT_COMPILE_PAUSE_SECONDS
-            if pause:
-                time.sleep(pause)  # lets the fault tests stop a worker part way through
             latest = EvaluationReport.objects.filter(
                 strategy=run.strategy, period_start=period.start
             ).aggregate(Max("version"))["version__max"]
@@ -315,9 +312,14 @@ def report_advance(*, report: EvaluationReport, to_status: str, meeting=None) ->
     return report
 
 
-def report_commentary_save(*, report: EvaluationReport, executive_summary: str, commentary: dict) -> None:
-    if report.status not in (EvaluationReport.Status.DRAFT,):
+@transaction.atomic
+def report_commentary_save(
+    *, report: EvaluationReport, executive_summary: str, commentary: dict, expected_version: int | None = None
+) -> None:
+    """Save the draft's commentary; EditConflict if someone saved it since ``expected_version``."""
+    current = version_claim(report, expected_version=expected_version)
+    if current.status not in (EvaluationReport.Status.DRAFT,):
         raise ValidationError("Only a draft report's commentary can be changed")
     report.executive_summary = executive_summary.strip()
     report.commentary = {str(number): text.strip() for number, text in commentary.items() if text.strip()}
-    report.save(update_fields=["executive_summary", "commentary"])
+    report.save(update_fields=["executive_summary", "commentary", "edit_version"])

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.versions import version_claim
 from objectives.models import Strategy
 from objectives.services import StrategyFileError, required, sync_by_position
 
@@ -53,12 +54,15 @@ def attendance_record(*, meeting: Meeting, statuses: dict[int, str]) -> None:
             Attendance.objects.filter(meeting=meeting, seat_id=seat_id).delete()
 
 
-def minutes_save(*, meeting: Meeting, text: str) -> None:
-    if meeting.minutes_status == Meeting.MinutesStatus.APPROVED:
+@transaction.atomic
+def minutes_save(*, meeting: Meeting, text: str, expected_version: int | None = None) -> None:
+    """Save draft minutes; EditConflict if someone saved the meeting since ``expected_version``."""
+    current = version_claim(meeting, expected_version=expected_version)
+    if current.minutes_status == Meeting.MinutesStatus.APPROVED:
         raise ValidationError("These minutes have been approved and can no longer be changed")
     meeting.minutes = text.strip()
     meeting.minutes_status = Meeting.MinutesStatus.DRAFT if meeting.minutes else Meeting.MinutesStatus.NONE
-    meeting.save(update_fields=["minutes", "minutes_status"])
+    meeting.save(update_fields=["minutes", "minutes_status", "edit_version"])
 
 
 def minutes_approve(*, meeting: Meeting, at_meeting: Meeting) -> None:

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from core.forms import posted_data
+from core.versions import EditConflict
 from indicators.imports import as_csv, safe_cell
-from objectives.views import current_strategy_or_404
-from portal.forms import posted_data
+from objectives.selectors import current_strategy_or_404
 
 from .forms import (
     AgendaItemForm,
@@ -119,14 +120,19 @@ def report_commentary(request, pk: int):
     initial = {"executive_summary": report.executive_summary} | {
         f"objective_{number}": text for number, text in (report.commentary or {}).items()
     }
-    form = CommentaryForm(posted_data(request), initial=initial, objectives=objectives)
+    form = CommentaryForm(
+        posted_data(request), initial=initial, objectives=objectives, version=report.edit_version
+    )
     if request.method == "POST" and form.is_valid():
         try:
             report_commentary_save(
                 report=report,
                 executive_summary=form.cleaned_data["executive_summary"],
                 commentary=form.commentary,
+                expected_version=form.version_opened,
             )
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:
@@ -245,9 +251,13 @@ def meeting_edit(request, pk: int | None = None):
     meeting = get_object_or_404(Meeting, pk=pk) if pk else None
     form = MeetingForm(posted_data(request), instance=meeting)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        messages.success(request, f"{meeting} has been saved.")
-        return redirect(meeting)
+        try:
+            meeting = form.save()
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            messages.success(request, f"{meeting} has been saved.")
+            return redirect(meeting)
     return render(request, "board/meeting_form.html", {"form": form, "meeting": meeting})
 
 
@@ -271,10 +281,16 @@ def meeting_attendance(request, pk: int):
 @permission_required(MANAGE_MEETINGS, raise_exception=True)
 def meeting_minutes(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = MinutesForm(posted_data(request), initial={"minutes": meeting.minutes})
+    form = MinutesForm(
+        posted_data(request), initial={"minutes": meeting.minutes}, version=meeting.edit_version
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            minutes_save(meeting=meeting, text=form.cleaned_data["minutes"])
+            minutes_save(
+                meeting=meeting, text=form.cleaned_data["minutes"], expected_version=form.version_opened
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:

@@ -6,10 +6,13 @@ the demo loads Portsmouth's 2006-2009 strategy.
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from core.versions import edit_version_field
 
 
 class Organisation(models.Model):
@@ -200,8 +203,8 @@ class ObjectiveQuerySet(models.QuerySet):
 
     @staticmethod
     def _indicator_queryset():
-        from indicators.models import PerformanceIndicator
-
+        # Indicators belong to the app above this one: found through the app registry, not imported.
+        PerformanceIndicator = apps.get_model("indicators", "PerformanceIndicator")  # noqa: N806
         return PerformanceIndicator.objects.select_related("owner").prefetch_related("actions")
 
 
@@ -271,6 +274,7 @@ class Action(models.Model):
         OFF_TRACK = "off_track", "Off track"
         COMPLETE = "complete", "Complete"
 
+    edit_version = edit_version_field()
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveSmallIntegerField(help_text="Order within the objective.")
     text = models.TextField()

@@ -12,7 +12,7 @@ from josepy.jws import JWS, Header
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
-from portal.addresses import client_address
+from core.addresses import client_address
 
 from . import conf, provider
 from .refusals import Refusal, SignInRefused

@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from portal.middleware import content_security_policy
+from core.middleware import content_security_policy
 
 from . import conf, provider
 

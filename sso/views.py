@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from audit.context import actor_for
-from portal.addresses import client_address
+from core.addresses import client_address
 
 from . import conf, provider
 from .backends import flow_setting

@@ -120,6 +120,20 @@ EXPECTED = {
     "comparisons:definition_new": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:measure_edit": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:measure_delete": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    # Only POST is accepted; the journeys are in test_published_imports.
+    "comparisons:measure_retire": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "comparisons:pack_export": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:pack_import": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
     "comparisons:report_card": SIGN_IN_FIRST | SIGNED_IN,
     "comparisons:report_card_pdf": SIGN_IN_FIRST | SIGNED_IN,
     # Communications: the newsletter, the young people's pages and feedback.
@@ -243,7 +257,12 @@ def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
     if name in ("comparisons:file", "comparisons:measure_new"):
         return {"pk": published_statistics_file().pk}
-    if name == "comparisons:definition_new":
+    if name in (
+        "comparisons:definition_new",
+        "comparisons:measure_edit",
+        "comparisons:measure_retire",
+        "comparisons:measure_delete",
+    ):
         return {"pk": published_measure(published_statistics_file()).pk}
     if name.startswith("board:") and name != "board:overview":
         report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
@@ -356,6 +375,7 @@ REFUSED_POSTS = {
     "board:report_compile": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:report_step": {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:figure_action": {"board_member": 403, "councillor": 403},
+    "comparisons:measure_retire": {"contributor": 403, "board_member": 403, "councillor": 403},
     "two_factor_turn_off": {"officer": 403, "superuser": 403},
 }
 

@@ -150,7 +150,7 @@ def test_the_report_journey_from_compiling_to_the_board_reading_it(
 ):
     from celery.contrib.testing.worker import start_worker
 
-    from portal.celery import app as celery_app
+    from config.celery import app as celery_app
 
     meeting = factories.MeetingFactory(
         date=datetime.date.today() + datetime.timedelta(days=14), status="scheduled"
@@ -279,6 +279,7 @@ def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
     )
     statistics = PublishedFile.objects.get(filename=PLACEMENT_STABILITY_FILE.name)
     neighbours = PublishedFile.objects.get(filename=NEIGHBOURS_FILE.name)
+    indicator_measure = PublishedMeasure.objects.get(catalogue_entry__code="cla-placements-3-plus")
     officer_pages = [
         reverse("comparisons:files"),
         reverse("comparisons:upload"),
@@ -286,6 +287,9 @@ def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
         reverse("comparisons:file", kwargs={"pk": neighbours.pk}),
         reverse("comparisons:measure_new", kwargs={"pk": statistics.pk}),
         reverse("comparisons:definition_new", kwargs={"pk": PublishedMeasure.objects.first().pk}),
+        reverse("comparisons:measure_edit", kwargs={"pk": indicator_measure.pk}),
+        reverse("comparisons:measure_delete", kwargs={"pk": indicator_measure.pk}),
+        reverse("comparisons:pack_import"),
         reverse("comparisons:report_card"),
         reverse("indicators:list"),
         indicator.get_absolute_url(),
