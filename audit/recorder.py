@@ -25,6 +25,7 @@ AUDITED_APP_LABELS = {
     "otp_totp",
     "otp_static",
     "api",
+    "sso",
 }
 # Recorded as "changed" without the values.
 SECRET_FIELD_WORDS = ("password", "secret", "token", "key")

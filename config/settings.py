@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "communications",
     "home",
     "api",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionLifetimeMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
+    "sso.signout.ProviderSignOutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "home.context_processors.portal",
+                "sso.context_processors.single_sign_on",
             ],
         },
     },
@@ -135,6 +138,33 @@ AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = ["sso.backends.PasswordBackend", "sso.backends.SingleSignOnBackend"]
+
+# Single sign-on with the council's identity provider (OpenID Connect: Entra ID, Google
+# Workspace, Okta, Keycloak...). Off unless SSO_DISCOVERY_URL and SSO_CLIENT_ID are set.
+SSO_DISCOVERY_URL = env_str("SSO_DISCOVERY_URL")
+SSO_CLIENT_ID = env_str("SSO_CLIENT_ID")
+SSO_CLIENT_SECRET = env_str("SSO_CLIENT_SECRET")
+if SSO_DISCOVERY_URL and not (SSO_CLIENT_ID and SSO_CLIENT_SECRET):
+    raise ImproperlyConfigured("Set SSO_CLIENT_ID and SSO_CLIENT_SECRET as well as SSO_DISCOVERY_URL.")
+if SSO_DISCOVERY_URL and not SSO_DISCOVERY_URL.startswith(
+    ("https://", "http://127.0.0.1", "http://localhost")
+):
+    raise ImproperlyConfigured("Set SSO_DISCOVERY_URL to the provider's https:// discovery document address.")
+SSO_SCOPES = env_str("SSO_SCOPES", "openid profile email")
+SSO_GROUPS_CLAIM = env_str("SSO_GROUPS_CLAIM", "groups")
+SSO_PROVIDER_NAME = env_str("SSO_PROVIDER_NAME", f"your {COUNCIL_NAME} account")
+# "everyone": anyone with a password may still use it; "local_accounts": only accounts
+# marked as local accounts (partner agencies outside the council's tenant).
+SSO_LOCAL_SIGN_IN = env_str("SSO_LOCAL_SIGN_IN", "everyone")
+if SSO_LOCAL_SIGN_IN not in {"everyone", "local_accounts"}:
+    raise ImproperlyConfigured(
+        f"Set SSO_LOCAL_SIGN_IN to everyone or local_accounts (it is {SSO_LOCAL_SIGN_IN!r})."
+    )
+# Authentication methods (the ID token's amr claim, RFC 8176) that count as multi-factor:
+# officers who used one are not asked for the portal's own code.
+SSO_MFA_METHODS = env_list("SSO_MFA_METHODS", "mfa,otp,hwk,sc")
+SSO_TIMEOUT_SECONDS = env_int("SSO_TIMEOUT_SECONDS", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

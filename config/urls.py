@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("api/v1/", api_urls),
     path("api-tokens/", include("api.token_urls")),
+    path("sso/", include("sso.urls")),
     path("", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]

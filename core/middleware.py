@@ -15,20 +15,27 @@ class NoStoreForSignedInMiddleware:
         return response
 
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+def content_security_policy(*, form_action_sources=()) -> str:
+    """The portal's policy; ``form_action_sources`` are other origins a form may lead to (the
+    identity provider's sign-out, where a sign-out button's redirect goes)."""
+    form_action = " ".join(["'self'", *form_action_sources])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            f"form-action {form_action}",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 class ContentSecurityPolicyMiddleware:

@@ -23,6 +23,6 @@ class PortalUserChangeForm(UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = PortalUserChangeForm
     list_display = ["username", "email", "first_name", "last_name", "organisation", "is_active"]
-    list_filter = ["groups", "organisation", "is_active", "is_superuser"]
     list_select_related = ["organisation"]
-    fieldsets = BaseUserAdmin.fieldsets + (("Organisation", {"fields": ["organisation"]}),)
+    list_filter = ["groups", "organisation", "is_active", "is_superuser", "local_account"]
+    fieldsets = BaseUserAdmin.fieldsets + (("Organisation", {"fields": ["organisation", "local_account"]}),)

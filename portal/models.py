@@ -15,6 +15,14 @@ class User(AbstractUser):
         related_name="users",
         help_text="Contributors enter data for the indicators this organisation owns.",
     )
+    local_account = models.BooleanField(
+        "local account",
+        default=False,
+        help_text=(
+            "Signs in with a password and two-factor code even when only the council's single sign-on "
+            "is open to everyone else: for partner agencies outside the council's tenant."
+        ),
+    )
 
     # The organisations an API token's account sends figures for, set when the token is checked;
     # people's accounts keep their one organisation.

@@ -4,6 +4,7 @@ import tempfile
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 
 from home.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 from portal.roles import Role
@@ -147,3 +148,41 @@ def contributors_figure(demo_strategy, contributor):
 @pytest.fixture
 def superuser(db):
     return factories.UserFactory(username="ada", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def browser_page(chromium_path):
+    """A Chromium page. Request it after the fixtures that write to the database:
+    data written once Playwright's greenlets run gets a connection of its own that
+    outlives the test."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # database calls are still synchronous, so Django may allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page()
+        blocked = []
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        yield page
+        assert not blocked, f"The Content Security Policy blocked something: {blocked}"
+        browser.close()
+        # Database work the test did while Playwright ran used a connection of its own.
+        connections.close_all()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -188,6 +188,10 @@ EXPECTED = {
     "api_tokens:new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     # POST only; the journeys are in test_api.
     "api_tokens:revoke": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # Single sign-on: off unless configured (its journeys with a provider are in test_sso).
+    "sso:start": {persona: 404 for persona in PERSONAS},
+    "sso:callback": {persona: 404 for persona in PERSONAS},
+    "sso:refused": EVERYONE,
 }
 
 # The admin site has its own guard (staff only); its pages without arguments are

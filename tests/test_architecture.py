@@ -25,8 +25,8 @@ LAYERS = [
     {"indicators"},
     # Published statistics and the councillors' newsletter, both built on the indicators.
     {"comparisons", "communications"},
-    # The Board and its evaluation reports, which draw on all of the above.
-    {"board"},
+    # The Board and its evaluation reports, which draw on all of the above; single sign-on beside it.
+    {"board", "sso"},
     # The API for reporting tools serves the apps above; nothing imports it but the URLs.
     {"api"},
     # The portal as a whole: home pages, health checks, navigation, loading and backing up.

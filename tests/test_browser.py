@@ -1,12 +1,10 @@
 """Journeys in a real browser: Debian's Chromium driven by Playwright."""
 
 import datetime
-import os
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -19,44 +17,6 @@ from . import test_access as access
 from .factories import PASSWORD
 
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture
-def browser_page(chromium_path):
-    """A Chromium page. Request it after the fixtures that write to the database:
-    data written once Playwright's greenlets run gets a connection of its own that
-    outlives the test."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # database calls are still synchronous, so Django may allow them.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        blocked = []
-        page.on(
-            "console",
-            lambda message: (
-                blocked.append(message.text) if "Content Security Policy" in message.text else None
-            ),
-        )
-        yield page
-        assert not blocked, f"The Content Security Policy blocked something: {blocked}"
-        browser.close()
-        # Database work the test did while Playwright ran used a connection of its own.
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def assert_accessible(page):
