@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.recorder import record as audit_record
+from outbox.models import OutboxJob
+from outbox.services import job_schedule
 from portal.models import User
 from portal.roles import GROUP_NAMES, Role
 
@@ -21,6 +23,7 @@ from .models import Feedback, FeedbackTag, Newsletter, NewsletterDelivery, Newsl
 from .selectors import public_figures
 
 logger = logging.getLogger(__name__)
+DELIVER_NEWSLETTER = "communications.tasks.deliver_newsletter"
 
 
 def newsletter_publish(*, newsletter: Newsletter, publish_at: datetime.datetime | None = None) -> Newsletter:
@@ -48,10 +51,18 @@ def newsletter_publish(*, newsletter: Newsletter, publish_at: datetime.datetime 
         newsletter.published_figures = public_figures(newsletter.headline_indicators.all())
         newsletter.full_clean()
         newsletter.save()
-        from .tasks import deliver_newsletter
-
-        transaction.on_commit(lambda: deliver_newsletter.delay(newsletter_id=newsletter.pk))
+        job_schedule(task=DELIVER_NEWSLETTER, arguments={"newsletter_id": newsletter.pk})
     return newsletter
+
+
+def newsletter_emails_waiting_for_queue(*, newsletter: Newsletter) -> bool:
+    """True while the issue's emails could not be handed to the job queue (it was away)."""
+    return (
+        OutboxJob.objects.for_task(DELIVER_NEWSLETTER, newsletter_id=newsletter.pk)
+        .waiting()
+        .filter(enqueued_at__isnull=True)
+        .exists()
+    )
 
 
 def newsletter_unschedule(*, newsletter: Newsletter) -> Newsletter:

@@ -4,11 +4,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.db import transaction
+
+from outbox.services import job_schedule
 
 from . import throttle
 from .addresses import client_address
-from .tasks import send_password_reset_email
 
 
 def posted_data(request):
@@ -118,10 +118,9 @@ class ResetPasswordForm(GovukFormMixin, auth_forms.PasswordResetForm):
     def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
         domain = domain_override or (request.get_host() if request else "localhost")
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(
-                lambda user_id=user.pk: send_password_reset_email.delay(
-                    user_id=user_id, domain=domain, use_https=use_https
-                )
+            job_schedule(
+                task="portal.tasks.send_password_reset_email",
+                arguments={"user_id": user.pk, "domain": domain, "use_https": use_https},
             )
 
 

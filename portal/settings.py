@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "comparisons",
     "audit",
     "communications",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -292,12 +293,25 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "board.tasks.request_half_year_report",
         "schedule": crontab(hour=6, minute=0, day_of_month=1, month_of_year="4,10"),
     },
-    "requeue-stuck-reports": {"task": "board.tasks.requeue_stuck_reports", "schedule": 300.0},
+    "requeue-stuck-reports": {"task": "board.tasks.requeue_stuck_reports", "schedule": 30.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The outbox: jobs written with the change that implies them, queued by a reconciler
+# on beat whenever the broker was away or a message was lost.
+CELERY_BEAT_SCHEDULE |= {"reconcile-outbox": {"task": "outbox.tasks.reconcile_outbox", "schedule": 30.0}}
+# A job queued this long ago and still not started is queued again (its message was lost).
+OUTBOX_REQUEUE_AFTER_SECONDS = env_int("OUTBOX_REQUEUE_AFTER_SECONDS", 120)
+# A job that fails on a transient error is tried again after 1, 2, 4... times this wait.
+OUTBOX_RETRY_BACKOFF_SECONDS = env_int("OUTBOX_RETRY_BACKOFF_SECONDS", 30)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A compile run still queued or running after this long is queued again by the reconciler.
-REPORT_STUCK_AFTER_SECONDS = env_int("REPORT_STUCK_AFTER_SECONDS", 900)
+# A compile run records a heartbeat this often while it works; one queued, or running
+# without a heartbeat, for longer than the timeout is queued again by the reconciler.
+REPORT_HEARTBEAT_SECONDS = env_int("REPORT_HEARTBEAT_SECONDS", 20)
+REPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", 90)
+# A compile that fails on a transient error tries again after 30 s, 60 s, 120 s...
+REPORT_RETRY_BACKOFF_SECONDS = env_int("REPORT_RETRY_BACKOFF_SECONDS", 30)
+REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", 5)
 # Only for fault tests: makes compiling pause so a worker can be stopped part way through.
 REPORT_COMPILE_PAUSE_SECONDS = env_int("REPORT_COMPILE_PAUSE_SECONDS", 0)
 # A Board meeting is quorate when more than 1/BOARD_QUORUM_DIVISOR of its seats are present.
