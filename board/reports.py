@@ -186,8 +186,9 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
 
 
 def _compile_failed(*, run_id: int, attempt: int, error: Exception) -> None:
-    if isinstance(error, DATABASE_ERRORS):
-        connections["default"].close()  # the next query opens a fresh connection
+    database = connections["default"]
+    if isinstance(error, DATABASE_ERRORS) and not database.in_atomic_block:
+        database.close()  # the next query opens a fresh connection
     retry = is_transient(error) and attempt < settings.REPORT_MAX_ATTEMPTS
     reason = plain_reason(error)
     if retry:

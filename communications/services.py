@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.recorder import record as audit_record
+from limits.services import count_add, count_current
 from outbox.models import OutboxJob
 from outbox.services import job_schedule
 from portal.models import User
@@ -174,23 +175,14 @@ def _rate_key(address: str) -> str:
 
 
 def feedback_rate_limited(*, address: str) -> bool:
-    from django.core.cache import cache
-
-    return (cache.get(_rate_key(address)) or 0) >= settings.FEEDBACK_MAX_PER_ADDRESS
+    return count_current(key=_rate_key(address)) >= settings.FEEDBACK_MAX_PER_ADDRESS
 
 
 def feedback_count_sent(*, address: str) -> bool:
     """Count one message from this address; False when it is over the limit. The count goes up
-    in one step in the shared cache, so a burst of messages at once cannot slip past it."""
-    from django.core.cache import cache
-
-    key = _rate_key(address)
-    cache.add(key, 0, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
-        sent = 1
+    in one step in the database, so a burst of messages at once cannot slip past it, and it
+    holds across web workers and while Redis is away."""
+    sent = count_add(key=_rate_key(address), window_seconds=settings.FEEDBACK_RATE_WINDOW_SECONDS)
     return sent <= settings.FEEDBACK_MAX_PER_ADDRESS
 
 

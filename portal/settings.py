@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "audit",
     "communications",
     "outbox",
+    "limits",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +124,10 @@ WSGI_APPLICATION = "portal.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A kept connection is checked before each request reuses it, so one the database
+        # dropped (a restart, a failover) is replaced instead of failing the request.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -201,6 +205,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+    # Sending a message gives up quickly when Redis is away: the outbox and the compile
+    # reconciler queue it later, and the request that caused it answers at once.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

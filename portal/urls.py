@@ -56,5 +56,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "portal.views.server_error"
+
 admin.site.site_header = "Corporate Parenting Portal administration"
 admin.site.site_title = "Corporate Parenting Portal"

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
@@ -25,6 +27,18 @@ from .forms import TwoFactorCodeForm
 from .roles import Role
 
 logger = logging.getLogger(__name__)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page, with the portal's and council's names. It reads settings only: whatever
+    failed (the database, perhaps) is not asked again."""
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+        "contact_email": settings.CONTACT_EMAIL,
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
 
 
 def home(request):
