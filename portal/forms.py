@@ -143,6 +143,30 @@ def set_new_password_fields(form) -> None:
     form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
 
 
+class ConfirmPasswordForm(GovukFormMixin, forms.Form):
+    """Asks a signed-in person for their password again before a change to their sign-in."""
+
+    submit_label = "Turn off two-factor sign-in"
+    autocomplete = {"password": "current-password"}
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your password is not right: enter it again")
+        return password
+
+
 class TwoFactorCodeForm(GovukFormMixin, forms.Form):
     submit_label = "Continue"
     autocomplete = {"code": "one-time-code"}
