@@ -31,6 +31,7 @@ demo: $(VENV)/.runtime-installed
 
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	SECRET_KEY="$${SECRET_KEY:-$(TEST_SECRET_KEY)}" DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from portal.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 from .models import AuditEntry
 

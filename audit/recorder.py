@@ -172,7 +172,7 @@ def record_relation_change(sender, instance, action, model, pk_set, reverse, **k
 
 
 def client_ip(request) -> str:
-    from portal.addresses import client_address
+    from core.addresses import client_address
 
     return client_address(request) if request is not None else ""
 

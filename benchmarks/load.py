@@ -724,7 +724,7 @@ def main():
         server = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
-                "portal.wsgi",
+                "config.wsgi",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

@@ -6,7 +6,7 @@ measuring ships in the portal itself.
 
 import os
 
-from portal.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "benchmarks.urls"
 STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]

@@ -4,5 +4,5 @@ from . import views
 
 urlpatterns = [
     path("bench/minimal/", views.minimal, name="bench_minimal"),
-    path("", include("portal.urls")),
+    path("", include("config.urls")),
 ]

@@ -2,7 +2,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 
-from portal.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 from .models import Attendance, BoardAction, Meeting
 

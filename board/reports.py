@@ -10,7 +10,6 @@ import hashlib
 import json
 import logging
 import threading
-import time
 from collections import defaultdict
 
 from django.conf import settings
@@ -155,9 +154,6 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
             run = CompileRun.objects.select_related("strategy").get(pk=run_id)
             period = half_year(run.period_start)
             snapshot = build_snapshot(strategy=run.strategy, period=period)
-            pause = settings.REPORT_COMPILE_PAUSE_SECONDS
-            if pause:
-                time.sleep(pause)  # lets the fault tests stop a worker part way through
             run = CompileRun.objects.select_for_update().get(pk=run_id)
             if run.status != CompileRun.Status.RUNNING or run.attempts != attempt:
                 return run.report  # a later attempt took the run over

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from core.forms import posted_data
 from indicators.imports import as_csv, safe_cell
-from objectives.views import current_strategy_or_404
-from portal.forms import posted_data
+from objectives.selectors import current_strategy_or_404
 
 from .forms import (
     AgendaItemForm,

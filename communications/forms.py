@@ -6,8 +6,8 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, 
 from django import forms
 from django.utils import timezone
 
+from core.forms import GovukFormMixin
 from indicators.models import PerformanceIndicator
-from portal.forms import GovukFormMixin
 
 from .models import Feedback, Newsletter, YoungPeoplePage
 

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.addresses import client_address
-from portal.forms import posted_data
+from core.addresses import client_address
+from core.forms import posted_data
 from portal.roles import Role
 
 from .forms import FeedbackForm, FeedbackReviewForm, NewsletterForm, PublishForm, YoungPeoplePageForm

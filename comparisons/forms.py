@@ -1,9 +1,9 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
+from core.forms import GovukFormMixin
 from indicators.choices import Polarity, Unit
 from indicators.models import CatalogueEntry, PerformanceIndicator
-from portal.forms import GovukFormMixin
 
 from .layouts import PublishedTable
 

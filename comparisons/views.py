@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 
+from core.forms import posted_data, posted_files
 from objectives.models import Strategy
-from portal.forms import posted_data, posted_files
 
 from .forms import DefinitionForm, ImportConfirmForm, MeasureForm, PublishedFileUploadForm
 from .layouts import PublishedFileError

@@ -2,8 +2,8 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import GovukFormMixin
 from objectives.models import Organisation
-from portal.forms import GovukFormMixin
 
 from .choices import Unit
 from .figures import figure_values_clean

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.forms import posted_data, posted_files
 from objectives.models import Organisation
-from objectives.views import current_strategy_or_404
-from portal.forms import posted_data, posted_files
+from objectives.selectors import current_strategy_or_404
 
 from .charts import indicator_chart
 from .choices import RagStatus

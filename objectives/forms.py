@@ -1,7 +1,7 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from portal.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 from .models import Action
 

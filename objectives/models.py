@@ -6,6 +6,7 @@ the demo loads Portsmouth's 2006-2009 strategy.
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -200,8 +201,8 @@ class ObjectiveQuerySet(models.QuerySet):
 
     @staticmethod
     def _indicator_queryset():
-        from indicators.models import PerformanceIndicator
-
+        # Indicators belong to the app above this one: found through the app registry, not imported.
+        PerformanceIndicator = apps.get_model("indicators", "PerformanceIndicator")  # noqa: N806
         return PerformanceIndicator.objects.select_related("owner").prefetch_related("actions")
 
 

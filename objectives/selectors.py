@@ -1,36 +1,12 @@
-"""Reads about the strategy for people's home pages."""
+"""Reads about the strategy that other apps' pages share."""
 
-from indicators.models import PerformanceIndicator
+from django.http import Http404
 
-from .models import Action, Objective, Strategy
-
-
-def officer_attention(strategy: Strategy) -> dict[str, list]:
-    """What the corporate parenting officer should look at first."""
-    actions = Action.objects.filter(objective__strategy=strategy).select_related("objective", "lead")
-    return {
-        "overdue_actions": list(actions.overdue()),
-        "actions_without_lead": list(actions.without_lead()),
-        "indicators_without_owner": list(
-            PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details().without_owner()
-        ),
-        "objectives_without_indicators": list(
-            Objective.objects.filter(strategy=strategy, indicators__isnull=True)
-        ),
-    }
+from .models import Strategy
 
 
-def organisation_work(strategy: Strategy, organisation) -> dict[str, list]:
-    """The indicators an organisation owns and the actions it leads."""
-    return {
-        "owned_indicators": list(
-            PerformanceIndicator.objects.filter(objective__strategy=strategy)
-            .with_details()
-            .owned_by(organisation)
-        ),
-        "led_actions": list(
-            Action.objects.filter(objective__strategy=strategy)
-            .select_related("objective", "lead")
-            .led_by(organisation)
-        ),
-    }
+def current_strategy_or_404() -> Strategy:
+    strategy = Strategy.objects.current()
+    if strategy is None:
+        raise Http404("No strategy has been loaded yet.")
+    return strategy

@@ -1,29 +1,23 @@
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from indicators.selectors import performance_by_objective
-from portal.forms import posted_data
+from core.forms import posted_data
 
 from .forms import ProgressUpdateForm
-from .models import Action, Objective, Strategy
+from .models import Action, Objective
+from .selectors import current_strategy_or_404
 from .services import action_progress_record, can_record_progress
-
-
-def current_strategy_or_404() -> Strategy:
-    strategy = Strategy.objects.current()
-    if strategy is None:
-        raise Http404("No strategy has been loaded yet.")
-    return strategy
 
 
 @permission_required("objectives.view_strategy", raise_exception=True)
 def overview(request):
     strategy = current_strategy_or_404()
     objectives = list(strategy.objectives.with_progress().prefetch_related("links"))
-    performance = performance_by_objective(strategy, user=request.user)
+    # Indicators are measured above the strategy: their app answers through the app registry.
+    performance = apps.get_app_config("indicators").performance_by_objective(strategy, user=request.user)
     for objective in objectives:
         objective.performance = performance[objective.pk]
     return render(

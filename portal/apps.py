@@ -9,9 +9,6 @@ class PortalConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401  registers the deploy checks
         from .roles import create_role_groups
-        from .structured_logs import connect_task_logging
-
-        connect_task_logging()
 
         # Groups hold permissions, and permissions only exist after migrate.
         post_migrate.connect(create_role_groups, dispatch_uid="portal.create_role_groups")

@@ -1,10 +1,11 @@
-from django.contrib import admin
+"""The account pages: signing in and out, passwords and two-factor sign-in."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import path, reverse_lazy
 
 from . import forms, views
 
-account_patterns = [
+urlpatterns = [
     path(
         "sign-in/",
         auth_views.LoginView.as_view(form_class=forms.SignInForm, redirect_authenticated_user=True),
@@ -39,25 +40,4 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("", views.account, name="account"),
 ]
-
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("accessibility/", views.accessibility_statement, name="accessibility"),
-    path("health/", views.health, name="health"),
-    path("health/workers/", views.health_workers, name="health_workers"),
-    path("account/", include(account_patterns)),
-    path("strategy/", include("objectives.urls")),
-    path("indicators/", include("indicators.urls")),
-    path("board/", include("board.urls")),
-    path("published-statistics/", include("comparisons.urls")),
-    path("audit/", include("audit.urls")),
-    path("", include("communications.urls")),
-    path("admin/", admin.site.urls),
-]
-
-handler500 = "portal.views.server_error"
-
-admin.site.site_header = "Corporate Parenting Portal administration"
-admin.site.site_title = "Corporate Parenting Portal"

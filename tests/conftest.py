@@ -5,8 +5,8 @@ import tempfile
 import pytest
 from django.conf import settings as django_settings
 
+from home.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 from portal.roles import Role
-from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 
 from . import factories
 
@@ -47,7 +47,7 @@ def fresh_cache():
 @pytest.fixture(autouse=True)
 def tasks_run_in_process(request):
     """Tasks run in-process unless a test starts a real worker (marked celery_worker)."""
-    from portal.celery import app
+    from config.celery import app
 
     eager = request.node.get_closest_marker("celery_worker") is None
     previous = app.conf.task_always_eager

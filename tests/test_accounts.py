@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 
 from . import factories
 from .factories import PASSWORD
@@ -215,7 +215,7 @@ def test_a_session_ends_twelve_hours_after_signing_in(client, officer, settings)
 def test_behind_a_proxy_the_limits_count_each_visitors_own_address(client, officer, settings):
     from django.test import RequestFactory
 
-    from portal.addresses import client_address
+    from core.addresses import client_address
 
     settings.TRUSTED_PROXY_HOPS = 1
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")

@@ -11,8 +11,8 @@ from django.db import connection
 
 from audit.models import AuditEntry
 from board.models import Meeting
+from home.backup import LEFT_OUT
 from objectives.models import Strategy
-from portal.backup import LEFT_OUT
 
 from . import factories
 
@@ -33,7 +33,7 @@ def first_difference(before: dict, after: dict, label: str) -> str:
 
 
 def stored_papers() -> dict[str, bytes]:
-    from portal.backup import stored_files
+    from home.backup import stored_files
 
     return {name: default_storage.open(name).read() for name in stored_files()}
 
@@ -87,7 +87,7 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path, db):
 def test_records_added_while_a_backup_runs_do_not_spoil_it(tmp_path, officer, demo_strategy):
     from django.db import connections
 
-    from portal import backup
+    from home import backup
 
     real_row_counts = backup.row_counts
 

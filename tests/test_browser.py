@@ -190,7 +190,7 @@ def test_the_report_journey_from_compiling_to_the_board_reading_it(
 ):
     from celery.contrib.testing.worker import start_worker
 
-    from portal.celery import app as celery_app
+    from config.celery import app as celery_app
 
     meeting = factories.MeetingFactory(
         date=datetime.date.today() + datetime.timedelta(days=14), status="scheduled"

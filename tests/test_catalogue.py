@@ -36,8 +36,8 @@ def test_choosing_no_objective_gets_a_clear_error(client, officer, demo_strategy
 
 
 def test_reloading_the_strategy_keeps_adopted_indicators(officer, demo_strategy):
+    from home.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
     from indicators.services import catalogue_adopt
-    from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 
     adopted = catalogue_adopt(
         entry=CatalogueEntry.objects.get(code="cla-missing"), objective=demo_strategy.objectives[1]

@@ -22,11 +22,11 @@ from communications.services import (
     newsletter_publish,
 )
 from communications.tasks import deliver_newsletter
+from config.celery import app as celery_app
 from indicators.choices import Computation
 from indicators.models import Figure, PerformanceIndicator
 from indicators.periods import Period
 from indicators.selectors import indicator_statuses
-from portal.celery import app as celery_app
 from portal.roles import Role
 
 from . import factories

@@ -7,11 +7,9 @@ portal (its cache and its Celery broker) at it; the shared Redis is never touche
 """
 
 import datetime
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,14 +25,15 @@ from django.utils import timezone
 from board.models import CompileRun, EvaluationReport
 from board.reports import latest_ended_half_year, report_compile, report_request, stuck_runs_requeue
 from communications.models import Feedback, Newsletter, NewsletterDelivery
+from config.celery import app as celery_app
 from outbox.models import OutboxJob
 from outbox.services import job_run, job_schedule, jobs_reconcile
-from portal.celery import app as celery_app
 from portal.roles import Role
 
 from . import factories
 from .conftest import require_service
 from .factories import PASSWORD
+from .test_reports import worker_process
 
 PROJECT = Path(__file__).resolve().parents[1]
 FEEDBACK = {
@@ -122,23 +121,6 @@ def own_redis(settings):
     yield server
     point_celery_at(previous)
     server.stop()
-
-
-def worker_process(redis_url: str, **env) -> subprocess.Popen:
-    settings = connection.settings_dict
-    database_url = (
-        f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-    environment = os.environ | {"DATABASE_URL": database_url, "REDIS_URL": redis_url} | env
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=WARNING"]
-        + ["--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def text(response) -> str:
@@ -257,7 +239,7 @@ def test_a_compile_interrupted_by_a_dropped_database_connection_completes_by_its
     require_service(
         connection.vendor == "postgresql", "PostgreSQL (a worker process shares the test database)"
     )
-    worker = worker_process(own_redis.url, REPORT_COMPILE_PAUSE_SECONDS="3", REPORT_RETRY_BACKOFF_SECONDS="1")
+    worker = worker_process(own_redis.url, compile_pause_seconds=3, REPORT_RETRY_BACKOFF_SECONDS="1")
     try:
         run = report_request(strategy=demo_strategy.strategy, period=latest_ended_half_year(), user=officer)
         wait_for(
@@ -383,7 +365,7 @@ def test_an_outbox_job_failing_for_another_reason_is_failed_at_once(db, monkeypa
 
 
 def test_the_error_page_names_the_portal_and_the_council(settings):
-    from portal.views import server_error
+    from home.views import server_error
 
     response = server_error(RequestFactory().get("/"))
     page = response.content.decode()

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from board.models import BoardAction, BoardSeat, EvaluationReport, Meeting
+from home.management.commands.load_demo import DEMO_ADOPTIONS
+from home.strategy_import import DEMO_STRATEGY_FILE
 from indicators.choices import RagStatus
 from indicators.models import Figure, FigureChange, PerformanceIndicator, Polarity, Target, Unit
 from indicators.selectors import indicator_statuses
@@ -23,15 +25,13 @@ from objectives.models import (
     Strategy,
     StrategySection,
 )
-from portal.management.commands.load_demo import DEMO_ADOPTIONS
 from portal.models import User
 from portal.roles import Role
-from portal.strategy_import import DEMO_STRATEGY_FILE
 
 from . import factories
 from .conftest import IN_CI
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "objectives" / "demo" / "seeds"
 
 PORTSMOUTH_8 = [
     "Having the right to an active say in any development",

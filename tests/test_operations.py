@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from portal.celery import app as celery_app
-from portal.structured_logs import JsonFormatter
+from config.celery import app as celery_app
+from config.structured_logs import JsonFormatter
 
 from .conftest import require_service
 from .factories import PASSWORD

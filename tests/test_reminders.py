@@ -7,11 +7,11 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 
+from config.celery import app as celery_app
 from indicators.choices import Frequency
 from indicators.models import Figure, Reminder
 from indicators.reminders import overdue_reminders_send
 from indicators.tasks import send_overdue_reminders
-from portal.celery import app as celery_app
 
 from . import factories
 from .factories import last_ended_period

@@ -15,11 +15,12 @@ from django.urls import reverse
 
 from board.models import CompileRun, EvaluationReport
 from board.reports import latest_ended_half_year, report_request, stuck_runs_requeue
+from config.celery import app as celery_app
 from indicators.models import Figure
 from indicators.periods import Period
-from portal.celery import app as celery_app
 
 from . import factories
+from .compile_pause_worker import COMPILE_PAUSE_VARIABLE
 from .conftest import require_service
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -175,20 +176,25 @@ def test_the_reconciler_completes_a_run_whose_message_was_lost(officer, demo_str
     assert EvaluationReport.objects.count() == 1
 
 
-def worker_process(redis_url: str, **env) -> subprocess.Popen:
+def worker_process(redis_url: str, compile_pause_seconds: int = 0, **env) -> subprocess.Popen:
+    """A Celery worker in its own process; with a pause, one whose compiling stops part way through."""
     settings = connection.settings_dict
     database_url = (
         f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
         f"{settings['PORT'] or 5432}/{settings['NAME']}"
     )
     environment = os.environ | {"DATABASE_URL": database_url, "REDIS_URL": redis_url} | env
+    entry = "celery"
+    if compile_pause_seconds:
+        entry = "tests.compile_pause_worker"
+        environment[COMPILE_PAUSE_VARIABLE] = str(compile_pause_seconds)
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "celery",
+            entry,
             "-A",
-            "portal",
+            "config",
             "worker",
             "--pool=solo",
             "--loglevel=WARNING",
@@ -216,7 +222,7 @@ def test_a_worker_killed_mid_compile_leaves_exactly_one_report(officer, demo_str
         "CELERY_TASK_TIME_LIMIT": "6",
         "CELERY_TASK_SOFT_TIME_LIMIT": "5",
     }
-    slow = worker_process(redis_url, REPORT_COMPILE_PAUSE_SECONDS="4", **limits)
+    slow = worker_process(redis_url, compile_pause_seconds=4, **limits)
     try:
         run = report_request(strategy=demo_strategy.strategy, period=latest_ended_half_year(), user=officer)
         wait_for(

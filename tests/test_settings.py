@@ -26,11 +26,11 @@ def manage(*args, **env):
     return run([sys.executable, "manage.py", *args], **env)
 
 
-# The web server loads portal.wsgi (gunicorn) or portal.asgi; runserver loads portal.wsgi too.
+# The web server loads config.wsgi (gunicorn) or config.asgi; runserver loads config.wsgi too.
 STARTS = {
-    "wsgi": [sys.executable, "-c", "import portal.wsgi"],
-    "asgi": [sys.executable, "-c", "import portal.asgi"],
-    "worker": [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=ERROR"],
+    "wsgi": [sys.executable, "-c", "import config.wsgi"],
+    "asgi": [sys.executable, "-c", "import config.asgi"],
+    "worker": [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=ERROR"],
 }
 
 

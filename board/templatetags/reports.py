@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from django import template
 
+from core.templatetags.govuk import RAG_COLOURS
 from indicators.charts import series_chart
 from indicators.models import PerformanceIndicator, format_in_unit
 from indicators.suppression import shown_figure
-from portal.templatetags.govuk import RAG_COLOURS
 
 register = template.Library()
 

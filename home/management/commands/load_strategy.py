@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from home.strategy_import import read_strategy_file, strategy_import
 from objectives.services import StrategyFileError
-from portal.strategy_import import read_strategy_file, strategy_import
 
 
 class Command(BaseCommand):

@@ -6,13 +6,13 @@ from board.demo import board_demo_load
 from board.models import BoardSeat
 from communications.demo import communications_demo_load
 from comparisons.demo import published_statistics_load
+from home.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 from indicators.catalogue import catalogue_load
 from indicators.demo import demo_figures_load
 from indicators.models import CatalogueEntry
 from indicators.services import catalogue_adopt
 from portal.models import User
 from portal.roles import Role, group_for
-from portal.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 
 DEFAULT_DEMO_PASSWORD = "corporate-parent-demo"
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from audit import context as audit
 
 LEFT_OUT = ["sessions"]
-# JSON that keeps times to the microsecond (portal/backup_format.py, registered in settings).
+# JSON that keeps times to the microsecond (home/backup_format.py, registered in settings).
 FORMAT = "backupjson"
 FORMAT_VERSION = 1
 

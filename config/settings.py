@@ -48,7 +48,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 # The processes that serve people (web, worker, beat) refuse to start with DEBUG off
-# and a missing or insecure key (portal.startup); tooling such as makemigrations runs
+# and a missing or insecure key (config.startup); tooling such as makemigrations runs
 # without one.
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-local-development-only-not-for-production-use"
 
@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The portal's own apps; tests/test_architecture.py holds the layers they import along.
+    "core",
     "portal",
     "objectives",
     "indicators",
@@ -78,12 +80,13 @@ INSTALLED_APPS = [
     "comparisons",
     "audit",
     "communications",
+    "home",
     "outbox",
     "limits",
 ]
 
 MIDDLEWARE = [
-    "portal.structured_logs.RequestLogMiddleware",
+    "config.structured_logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,11 +100,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portal.middleware.TwoFactorMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
-    "portal.middleware.NoStoreForSignedInMiddleware",
-    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
@@ -113,13 +116,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.portal",
+                "home.context_processors.portal",
             ],
         },
     },
 ]
 
-WSGI_APPLICATION = "portal.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -179,7 +182,7 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-SERIALIZATION_MODULES = {"backupjson": "portal.backup_format"}
+SERIALIZATION_MODULES = {"backupjson": "home.backup_format"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -265,7 +268,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "portal.structured_logs.JsonFormatter"},
+        "json": {"()": "config.structured_logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
@@ -322,8 +325,6 @@ REPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", 9
 # A compile that fails on a transient error tries again after 30 s, 60 s, 120 s...
 REPORT_RETRY_BACKOFF_SECONDS = env_int("REPORT_RETRY_BACKOFF_SECONDS", 30)
 REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", 5)
-# Only for fault tests: makes compiling pause so a worker can be stopped part way through.
-REPORT_COMPILE_PAUSE_SECONDS = env_int("REPORT_COMPILE_PAUSE_SECONDS", 0)
 # A Board meeting is quorate when more than 1/BOARD_QUORUM_DIVISOR of its seats are present.
 BOARD_QUORUM_DIVISOR = env_int("BOARD_QUORUM_DIVISOR", 3)
 # Sign-in protection: after this many failures for one account or one address,

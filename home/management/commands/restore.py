@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.backup import BackupError, backup_restore, backup_summary
+from home.backup import BackupError, backup_restore, backup_summary
 
 
 class Command(BaseCommand):

@@ -9,11 +9,15 @@ import os
 from celery import Celery
 from celery.signals import beat_init, worker_init
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+from .structured_logs import connect_task_logging
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# One log line per task, in every process that runs tasks (workers, and web servers running them in-process).
+connect_task_logging()
 
 
 @worker_init.connect

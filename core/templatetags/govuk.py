@@ -6,20 +6,10 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from objectives.models import Action
-
 register = template.Library()
 
 BULLET = re.compile(r"^- ")
 NUMBERED = re.compile(r"^\d+\. ")
-
-STATUS_COLOURS = {
-    Action.Status.NOT_STARTED: "govuk-tag--grey",
-    Action.Status.ON_TRACK: "govuk-tag--blue",
-    Action.Status.AT_RISK: "govuk-tag--orange",
-    Action.Status.OFF_TRACK: "govuk-tag--red",
-    Action.Status.COMPLETE: "govuk-tag--green",
-}
 
 
 @register.filter
@@ -52,16 +42,6 @@ def govuk_text(text: str):
             html.append(format_html('<p class="govuk-body">{}</p>', " ".join(lines)))
     # Every block was built with format_html, which escaped the stored text.
     return mark_safe("".join(html))  # noqa: S308
-
-
-@register.simple_tag
-def action_status_tag(action: Action):
-    tag = format_html(
-        '<strong class="govuk-tag {}">{}</strong>', STATUS_COLOURS[action.status], action.get_status_display()
-    )
-    if action.is_overdue():
-        tag = format_html('{} <strong class="govuk-tag govuk-tag--red">Overdue</strong>', tag)
-    return tag
 
 
 RAG_COLOURS = {

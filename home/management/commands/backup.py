@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from portal.backup import backup_summary, backup_write
+from home.backup import backup_summary, backup_write
 
 
 class Command(BaseCommand):

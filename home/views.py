@@ -1,0 +1,125 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from communications.selectors import latest_published_newsletter
+from communications.services import is_subscribed
+from objectives.models import Objective, Strategy
+from portal import two_factor
+from portal.roles import Role
+
+from .selectors import officer_attention, organisation_work
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    """Each person's starting page: what their roles need first."""
+    user = request.user
+    strategy = Strategy.objects.current()
+    context = {"strategy": strategy, "roles": user.role_names}
+    if strategy is None:
+        return render(request, "home/home.html", context)
+    if user.has_perm("objectives.manage_strategy"):
+        context["attention"] = officer_attention(strategy)
+    if user.has_role(Role.CONTRIBUTOR) and user.organisation_id:
+        context["organisation"] = user.organisation
+        context |= organisation_work(strategy, user.organisation)
+    if user.has_role(Role.ELECTED_MEMBER):
+        context["latest_newsletter"] = latest_published_newsletter()
+    if user.has_perm("objectives.view_strategy"):
+        context["objectives"] = list(Objective.objects.filter(strategy=strategy).with_progress())
+        context["duties"] = list(strategy.duties.all())
+    return render(request, "home/home.html", context)
+
+
+def account(request):
+    context = {
+        "two_factor_on": two_factor.confirmed_device(request.user) is not None,
+        "two_factor_required": two_factor.is_required_for(request.user),
+    }
+    if request.user.has_role(Role.ELECTED_MEMBER):
+        context["newsletter_subscribed"] = is_subscribed(request.user)
+    return render(request, "home/account.html", context)
+
+
+@login_not_required
+def accessibility_statement(request):
+    return render(request, "home/accessibility.html")
+
+
+@login_not_required
+def health(request):
+    """For load balancers and monitoring: can the portal reach its database, cache and broker?"""
+    checks = {"database": _check_database, "cache": _check_cache}
+    if settings.REDIS_URL:
+        checks["broker"] = _check_broker
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception:  # noqa: BLE001  any failure means unhealthy; details stay in the logs
+            logger.exception("Health check %s failed", name)
+            results[name] = "failing"
+    return _health_answer(results)
+
+
+@login_not_required
+def health_workers(request):
+    """For monitoring: does at least one Celery worker answer? (Not for load balancers: web
+    servers stay healthy while workers restart.)"""
+    if not settings.REDIS_URL:
+        return _health_answer({"workers": "in-process"})
+    from celery import current_app as app
+
+    try:
+        replies = app.control.ping(timeout=settings.HEALTH_WORKER_TIMEOUT_SECONDS, limit=1)
+    except Exception:  # noqa: BLE001  the broker itself is down
+        logger.exception("Health check of the workers failed")
+        replies = []
+    return _health_answer({"workers": "answering" if replies else "failing"})
+
+
+def _health_answer(results: dict) -> JsonResponse:
+    healthy = all(result != "failing" for result in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "checks": results}, status=200 if healthy else 503
+    )
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache():
+    cache.set("health-check", "ok", timeout=10)
+    if cache.get("health-check") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _check_broker():
+    from celery import current_app as app
+
+    with app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page, with the portal's and council's names. It reads settings only: whatever
+    failed (the database, perhaps) is not asked again."""
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+        "contact_email": settings.CONTACT_EMAIL,
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
