@@ -42,6 +42,7 @@ class AuditEntry(models.Model):
         CREATED = "created", "Created"
         CHANGED = "changed", "Changed"
         DELETED = "deleted", "Deleted"
+        API_USED = "api_used", "Used the API"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     event = models.CharField(max_length=20, choices=Event.choices, db_index=True)

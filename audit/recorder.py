@@ -24,6 +24,7 @@ AUDITED_APP_LABELS = {
     "auth",
     "otp_totp",
     "otp_static",
+    "api",
 }
 # Recorded as "changed" without the values.
 SECRET_FIELD_WORDS = ("password", "secret", "token", "key")
@@ -37,6 +38,7 @@ IGNORED_FIELDS = {
     "throttling_failure_count",
     "throttling_failure_timestamp",
     "drift",
+    "edit_version",
 }
 LONGEST_VALUE = 500
 

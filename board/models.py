@@ -5,6 +5,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.versions import edit_version_field
+
+from .snapshot import ReportSnapshot
+
 
 class BoardSeatQuerySet(models.QuerySet):
     def current(self):
@@ -60,12 +64,16 @@ class Meeting(models.Model):
         DRAFT = "draft", "Draft"
         APPROVED = "approved", "Approved"
 
+    edit_version = edit_version_field()
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     minutes = models.TextField(blank=True)
     minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, blank=True, default="")
+    officers_in_attendance = models.TextField(
+        blank=True, help_text="Officers and guests present who do not hold a seat, one a line."
+    )
     minutes_approved_at = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -84,6 +92,10 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("board:meeting", kwargs={"pk": self.pk})
 
+    @property
+    def has_taken_place(self) -> bool:
+        return self.status == self.Status.HELD and self.date <= timezone.localdate()
+
     def quorum(self, seat_count: int) -> int:
         """More than a third of the seats, as the board's terms of reference set by default."""
         return seat_count // settings.BOARD_QUORUM_DIVISOR + 1
@@ -98,6 +110,7 @@ class EvaluationReport(models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
 
+    edit_version = edit_version_field()
     strategy = models.ForeignKey("objectives.Strategy", on_delete=models.CASCADE, related_name="reports")
     period_start = models.DateField()
     period_end = models.DateField()
@@ -110,10 +123,34 @@ class EvaluationReport(models.Model):
     commentary = models.JSONField(
         default=dict, blank=True, help_text="The officer's commentary by objective number."
     )
+    commentary_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    contributors_invited = models.BooleanField(
+        default=False,
+        help_text="Contributors of each indicator's owning organisation may comment on its row.",
+    )
+    compiled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by_author = models.BooleanField(
+        default=False, help_text="Approved by someone who wrote it, where the council has one officer."
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
     )
+    pdf = models.FileField(upload_to="reports/%Y/", blank=True, help_text="The Board paper, rendered once.")
+    pdf_status = models.CharField(
+        max_length=20, blank=True, help_text="The report's status when its PDF was rendered."
+    )
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_start", "-version"]
@@ -124,19 +161,62 @@ class EvaluationReport(models.Model):
         ]
 
     def __str__(self):
-        return f"Evaluation report {self.snapshot['period']['code']}, version {self.version}"
+        return f"Evaluation report {self.data.period.code}, version {self.version}"
 
     def get_absolute_url(self):
         return reverse("board:report", kwargs={"pk": self.pk})
 
     @property
-    def objectives_with_commentary(self) -> list[dict]:
-        """The snapshot's objectives, each with the officer's commentary on it."""
-        commentary = self.commentary or {}
-        return [
-            {**objective, "commentary": commentary.get(str(objective["number"]), "")}
-            for objective in self.snapshot["objectives"]
+    def data(self) -> ReportSnapshot:
+        """The frozen snapshot as typed data, whatever version of its shape was stored.
+
+        Read once per stored value: a reload from the database reads the new value again.
+        """
+        cached = self.__dict__.get("_snapshot_data")
+        if cached is None or cached[0] is not self.snapshot:
+            cached = (self.snapshot, ReportSnapshot.from_stored(self.snapshot))
+            self.__dict__["_snapshot_data"] = cached
+        return cached[1]
+
+    def objective_commentary(self, number: int) -> str:
+        return (self.commentary or {}).get(str(number), "")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class IndicatorCommentQuerySet(models.QuerySet):
+    def written(self):
+        return self.exclude(text="")
+
+
+class IndicatorComment(models.Model):
+    """A comment on one indicator's row of a report: why it moved, what is being done, by whom, by when.
+
+    Each report version has its own comments, so a version's comments are frozen with it; a new
+    compile of the same half-year starts from the previous version's comments as a draft.
+    """
+
+    report = models.ForeignKey(EvaluationReport, on_delete=models.CASCADE, related_name="indicator_comments")
+    reference = models.CharField(max_length=20, help_text="The indicator's reference in the snapshot.")
+    text = models.TextField(blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = IndicatorCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "reference"], name="one_comment_per_report_indicator")
         ]
+
+    def __str__(self):
+        return f"Comment on {self.reference}"
 
 
 class CompileRun(models.Model):
@@ -198,6 +278,9 @@ class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     seat = models.ForeignKey(BoardSeat, on_delete=models.CASCADE, related_name="attendance")
     status = models.CharField(max_length=20, choices=Status.choices)
+    deputy = models.CharField(
+        max_length=200, blank=True, help_text="Who attends in the seat-holder's place, if anyone."
+    )
 
     class Meta:
         ordering = ["seat__position"]
@@ -208,16 +291,34 @@ class Attendance(models.Model):
 
 
 class AgendaItem(models.Model):
+    """An item on a meeting's agenda, with its paper if there is one."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     document = models.FileField(upload_to="board-papers/%Y/", blank=True)
+    document_size = models.PositiveIntegerField(null=True, blank=True, help_text="In bytes.")
+    document_pages = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a PDF the portal could read; empty otherwise."
+    )
 
     class Meta:
         ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="one_agenda_item_per_position")
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def file_type(self) -> str:
+        suffix = self.document.name.rsplit(".", 1)[-1].lower() if self.document else ""
+        return {"pdf": "PDF", "docx": "Word document", "odt": "OpenDocument text"}.get(suffix, suffix.upper())
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.file_type == "PDF"
 
 
 class Decision(models.Model):
@@ -256,6 +357,21 @@ class BoardAction(models.Model):
 
     objects = BoardActionQuerySet.as_manager()
 
+    class Rag(models.TextChoices):
+        """The tracker's status, in words and colour, decided here once."""
+
+        DONE = "done", "Done"
+        OVERDUE = "overdue", "Overdue"
+        DUE_SOON = "due_soon", "Due within 30 days"
+        ON_TRACK = "on_track", "Open, on track"
+
+    RAG_COLOURS = {
+        Rag.DONE: "govuk-tag--green",
+        Rag.OVERDUE: "govuk-tag--red",
+        Rag.DUE_SOON: "govuk-tag--orange",
+        Rag.ON_TRACK: "govuk-tag--blue",
+    }
+
     class Meta:
         ordering = ["due_date", "pk"]
 
@@ -265,3 +381,46 @@ class BoardAction(models.Model):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < today
+
+    def rag(self, today=None) -> "BoardAction.Rag":
+        today = today or timezone.localdate()
+        if self.status == self.Status.DONE:
+            return self.Rag.DONE
+        if self.is_overdue(today):
+            return self.Rag.OVERDUE
+        if self.due_date is not None and (self.due_date - today).days <= 30:
+            return self.Rag.DUE_SOON
+        return self.Rag.ON_TRACK
+
+    @property
+    def rag_colour(self) -> str:
+        return self.RAG_COLOURS[self.rag()]
+
+    @property
+    def latest_update(self):
+        """The newest update; uses the prefetched updates when the tracker has fetched them."""
+        updates = list(self.updates.all())
+        return max(updates, key=lambda update: (update.written_at, update.pk)) if updates else None
+
+
+class BoardActionUpdate(models.Model):
+    """A dated note on an action of the Board: progress, why it is done, or why it was reopened."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        DONE = "done", "Marked as done"
+        REOPENED = "reopened", "Reopened"
+
+    action = models.ForeignKey(BoardAction, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
+    note = models.TextField()
+    written_at = models.DateTimeField(default=timezone.now)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:40]}"

@@ -5,6 +5,7 @@ run's "done" mark are written in one transaction, so a worker killed part way
 leaves no half-made report, and a redelivered job finishes the run exactly once.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -20,14 +21,28 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from comparisons.selectors import comparison_snapshot, published_fingerprint
-from indicators.choices import Frequency
+from core.versions import version_claim
+from indicators.choices import Frequency, RagStatus
 from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.periods import Period
 from indicators.selectors import in_shown_periods, indicator_statuses
 from objectives.models import Action, ActionUpdate, Strategy
 from outbox.errors import BROKER_ERRORS, DATABASE_ERRORS, is_transient, plain_reason
+from portal.roles import Role
 
-from .models import CompileRun, EvaluationReport
+from .models import BoardSeat, CompileRun, EvaluationReport, IndicatorComment
+from .snapshot import (
+    ActionEntry,
+    Comparison,
+    Completeness,
+    FigureRow,
+    Headline,
+    IndicatorEntry,
+    LatestUpdate,
+    ObjectiveEntry,
+    ReportSnapshot,
+    SnapshotPeriod,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +74,12 @@ def report_request(*, strategy: Strategy, period: Period, user=None) -> CompileR
         return existing.get()
     enqueue_compile(run)
     return run
+
+
+def enqueue_pdf_render(report: EvaluationReport) -> None:
+    from .tasks import render_report_pdf
+
+    transaction.on_commit(lambda: render_report_pdf.delay(report_id=report.pk))
 
 
 def enqueue_compile(run: CompileRun) -> None:
@@ -167,7 +188,10 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
                 version=(latest or 0) + 1,
                 snapshot=snapshot,
                 data_fingerprint=data_fingerprint(strategy=run.strategy, period=period),
+                compiled_by=run.requested_by,
             )
+            comments_carry_forward(report=report)
+            enqueue_pdf_render(report)
             run.status = CompileRun.Status.DONE
             run.report = report
             run.error = ""
@@ -263,8 +287,34 @@ def _number(value) -> str | None:
     return None if value is None else str(value)
 
 
+# How far back each report chart reaches: eight quarters' worth, or five years.
+CHART_PERIODS = {
+    Frequency.MONTHLY: 24,
+    Frequency.QUARTERLY: 8,
+    Frequency.HALF_YEARLY: 4,
+    Frequency.ANNUAL: 5,
+}
+
+
+def _figure_row(row) -> FigureRow:
+    return FigureRow(
+        period=row.period.label,
+        code=row.period.code,
+        value=_number(row.verified_value),
+        numerator=_number(row.figure.numerator if row.figure else None),
+        denominator=_number(row.figure.denominator if row.figure else None),
+        target=_number(row.target),
+        rag=row.rag.label,
+    )
+
+
 def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
-    """Everything the report shows, as plain data frozen at compile time."""
+    """Everything the report shows, frozen at compile time, in the stored shape of `ReportSnapshot`."""
+    return snapshot_build(strategy=strategy, period=period).to_stored()
+
+
+def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
+    """Everything the report shows, as typed data frozen at compile time."""
     as_of = period.end + datetime.timedelta(days=1)
     indicators = list(_indicators(strategy))
     statuses = {
@@ -298,35 +348,41 @@ def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
                 completeness[indicator.owner.name]["verified"] += reporting.verified_value is not None
             latest = status.latest_verified
             rag = status.rag
+            rating = latest.rag if latest else RagStatus.NO_DATA
+            if status.is_overdue:
+                timeliness = "Overdue"
+            elif reporting and reporting.figure and reporting.figure.status == Figure.Status.SUBMITTED:
+                timeliness = "Awaiting verification"
+            elif reporting and reporting.verified_value is not None:
+                timeliness = "On time"
+            else:
+                timeliness = ""
             headline[rag.value] += 1
+            comparison = compared.get(indicator.pk)
             entries.append(
-                {
-                    "reference": indicator.reference,
-                    "title": indicator.title,
-                    "unit": indicator.unit,
-                    "polarity": indicator.get_polarity_display(),
-                    "owner": str(indicator.owner or ""),
-                    "counts_children": indicator.counts_children,
-                    "rag": rag.value,
-                    "rag_label": rag.label,
-                    "trend_previous": status.trend_from_previous.label,
-                    "trend_year": status.trend_from_year_earlier.label,
-                    "data_status": data_status,
-                    "latest_period": latest.period.label if latest else "",
-                    "rows": [
-                        {
-                            "period": row.period.label,
-                            "code": row.period.code,
-                            "value": _number(row.verified_value),
-                            "numerator": _number(row.figure.numerator if row.figure else None),
-                            "denominator": _number(row.figure.denominator if row.figure else None),
-                            "target": _number(row.target),
-                            "rag": row.rag.label,
-                        }
-                        for row in reversed(rows)
-                    ],
-                    "comparison": compared.get(indicator.pk),
-                }
+                IndicatorEntry(
+                    reference=indicator.reference,
+                    title=indicator.title,
+                    unit=indicator.unit,
+                    polarity=indicator.get_polarity_display(),
+                    owner=str(indicator.owner or ""),
+                    counts_children=indicator.counts_children,
+                    rag=rag.value,
+                    rag_label=rag.label,
+                    trend_previous=status.trend_from_previous.label,
+                    trend_year=status.trend_from_year_earlier.label,
+                    data_status=data_status,
+                    latest_period=latest.period.label if latest else "",
+                    rows=[_figure_row(row) for row in reversed(rows)],
+                    comparison=Comparison(**comparison) if comparison else None,
+                    owner_id=indicator.owner_id,
+                    rating=rating.value,
+                    rating_label=rating.label,
+                    timeliness=timeliness,
+                    history=[
+                        _figure_row(row) for row in reversed(status.rows) if row.period.end <= period.end
+                    ][-CHART_PERIODS.get(indicator.frequency, 8) :],
+                )
             )
         action_entries = []
         for action in [a for a in actions if a.objective_id == objective.pk]:
@@ -334,47 +390,46 @@ def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
             headline["actions"] += 1
             headline["actions_complete"] += action.status == Action.Status.COMPLETE
             action_entries.append(
-                {
-                    "reference": action.reference,
-                    "text": action.text,
-                    "lead": str(action.lead or ""),
-                    "status": action.get_status_display(),
-                    "due_date": action.due_date.isoformat() if action.due_date else None,
-                    "overdue": action.is_overdue(today=as_of),
-                    "latest_update": {"as_of": update.as_of.isoformat(), "note": update.note}
+                ActionEntry(
+                    reference=action.reference,
+                    text=action.text,
+                    lead=str(action.lead or ""),
+                    status=action.get_status_display(),
+                    due_date=action.due_date.isoformat() if action.due_date else None,
+                    overdue=action.is_overdue(today=as_of),
+                    latest_update=LatestUpdate(as_of=update.as_of.isoformat(), note=update.note)
                     if update
                     else None,
-                }
+                )
             )
         objectives.append(
-            {
-                "number": objective.number,
-                "title": objective.title,
-                "statement": objective.statement,
-                "indicators": entries,
-                "actions": action_entries,
-            }
+            ObjectiveEntry(
+                number=objective.number,
+                title=objective.title,
+                statement=objective.statement,
+                indicators=entries,
+                actions=action_entries,
+            )
         )
-    return {
-        "strategy": str(strategy),
-        "council": strategy.council,
-        "period": {
-            "code": period.code,
-            "label": period.label,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-        },
-        "headline": dict(headline),
-        "objectives": objectives,
-        "completeness": [
-            {
-                "organisation": name,
-                **counts,
-                "percent": round(100 * counts["verified"] / counts["due"]) if counts["due"] else None,
-            }
+    known = {f.name for f in dataclasses.fields(Headline)}
+    return ReportSnapshot(
+        strategy=str(strategy),
+        council=strategy.council,
+        period=SnapshotPeriod(
+            code=period.code, label=period.label, start=period.start.isoformat(), end=period.end.isoformat()
+        ),
+        headline=Headline(**{key: value for key, value in headline.items() if key in known}),
+        objectives=objectives,
+        completeness=[
+            Completeness(
+                organisation=name,
+                due=counts["due"],
+                verified=counts["verified"],
+                percent=round(100 * counts["verified"] / counts["due"]) if counts["due"] else None,
+            )
             for name, counts in sorted(completeness.items())
         ],
-    }
+    )
 
 
 REVIEW_STEPS = {
@@ -384,8 +439,43 @@ REVIEW_STEPS = {
 }
 
 
+class CommentConflict(Exception):
+    """Someone else saved this comment since the person opened it."""
+
+    def __init__(self, current_text: str, current_version: int):
+        super().__init__("The comment was changed by someone else")
+        self.current_text = current_text
+        self.current_version = current_version
+
+
+def missing_exception_comments(report: EvaluationReport) -> list[IndicatorEntry]:
+    """The exceptions (off target or worsening) that have no comment yet."""
+    written = set(report.indicator_comments.written().values_list("reference", flat=True))
+    return [entry for entry in report.data.exceptions if entry.reference not in written]
+
+
+def _exception_reason(entry: IndicatorEntry) -> str:
+    if entry.is_off_target and entry.is_worsening:
+        return "off target and worsening"
+    return "off target" if entry.is_off_target else "worsening"
+
+
+def report_authors(report: EvaluationReport) -> set[int]:
+    """Everyone who compiled, wrote or submitted the report: none of them may approve it."""
+    authors = {report.compiled_by_id, report.commentary_by_id, report.submitted_by_id}
+    authors |= set(report.indicator_comments.written().values_list("written_by_id", flat=True))
+    return {pk for pk in authors if pk is not None}
+
+
+def may_approve(user, report: EvaluationReport) -> bool:
+    """Another officer, or whoever holds the chair of the Board."""
+    if user.has_perm("board.change_evaluationreport"):
+        return True
+    return BoardSeat.objects.current().filter(strategy=report.strategy, is_chair=True, person=user).exists()
+
+
 @transaction.atomic
-def report_advance(*, report: EvaluationReport, to_status: str, meeting=None) -> EvaluationReport:
+def report_advance(*, report: EvaluationReport, to_status: str, meeting=None, user=None) -> EvaluationReport:
     """Move a report one step along draft → submitted → approved → published."""
     report = EvaluationReport.objects.select_for_update().get(pk=report.pk)
     if REVIEW_STEPS.get(report.status) != to_status:
@@ -393,19 +483,139 @@ def report_advance(*, report: EvaluationReport, to_status: str, meeting=None) ->
             f"This report is {report.get_status_display().lower()}: it cannot be "
             f"{EvaluationReport.Status(to_status).label.lower()} next"
         )
-    if to_status == EvaluationReport.Status.SUBMITTED and not report.executive_summary.strip():
-        raise ValidationError("Write the executive summary before submitting the report")
+    if to_status == EvaluationReport.Status.SUBMITTED:
+        if not report.executive_summary.strip():
+            raise ValidationError("Write the executive summary before submitting the report")
+        missing = missing_exception_comments(report)
+        if missing:
+            raise ValidationError(
+                "Write a comment on each exception before submitting the report: "
+                + "; ".join(
+                    f"{entry.reference} {entry.title} ({_exception_reason(entry)})" for entry in missing
+                )
+            )
+        report.submitted_by = user
+    if to_status == EvaluationReport.Status.APPROVED:
+        if user is not None and not may_approve(user, report):
+            raise ValidationError("Only an officer or the Board's chair can approve a report")
+        is_author = user is not None and user.pk in report_authors(report)
+        if is_author and settings.REPORT_FOUR_EYES:
+            raise ValidationError(
+                "You compiled or wrote this report, so another officer or the Board's chair approves it"
+            )
+        report.approved_by = user
+        report.approved_by_author = is_author
     report.status = to_status
     if to_status == EvaluationReport.Status.PUBLISHED:
         report.published_at = timezone.now()
         report.meeting = meeting
     report.save()
+    if to_status == EvaluationReport.Status.PUBLISHED:
+        enqueue_pdf_render(report)
     return report
 
 
-def report_commentary_save(*, report: EvaluationReport, executive_summary: str, commentary: dict) -> None:
-    if report.status not in (EvaluationReport.Status.DRAFT,):
+def _check_version(expected: int | None, current: int, text: str) -> None:
+    if expected is not None and expected != current:
+        raise CommentConflict(current_text=text, current_version=current)
+
+
+@transaction.atomic
+def report_commentary_save(
+    *,
+    report: EvaluationReport,
+    executive_summary: str,
+    commentary: dict,
+    user=None,
+    expected_version: int | None = None,
+) -> EvaluationReport:
+    """Save the executive summary and each objective's commentary of a draft report.
+
+    EditConflict if someone saved it since ``expected_version``.
+    """
+    current = version_claim(report, expected_version=expected_version)
+    if current.status not in (EvaluationReport.Status.DRAFT,):
         raise ValidationError("Only a draft report's commentary can be changed")
     report.executive_summary = executive_summary.strip()
     report.commentary = {str(number): text.strip() for number, text in commentary.items() if text.strip()}
-    report.save(update_fields=["executive_summary", "commentary"])
+    report.commentary_by = user
+    report.save(update_fields=["executive_summary", "commentary", "commentary_by", "edit_version"])
+    return report
+
+
+def may_comment(user, report: EvaluationReport, entry: IndicatorEntry) -> bool:
+    """The officer, or a contributor of the owning organisation once the officer has invited them."""
+    if not report.is_draft:
+        return False
+    if user.has_perm("board.change_evaluationreport"):
+        return True
+    return (
+        report.contributors_invited
+        and entry.owner_id is not None
+        and getattr(user, "organisation_id", None) == entry.owner_id
+        and Role.CONTRIBUTOR in user.roles
+    )
+
+
+@transaction.atomic
+def indicator_comment_save(
+    *, report: EvaluationReport, reference: str, text: str, user, expected_version: int | None
+) -> IndicatorComment:
+    """Save the comment on one indicator's row, refusing a concurrent edit."""
+    report = EvaluationReport.objects.select_for_update().get(pk=report.pk)
+    entry = next((entry for entry in report.data.indicators if entry.reference == reference), None)
+    if entry is None:
+        raise ValidationError("This report has no such indicator")
+    if not may_comment(user, report, entry):
+        raise ValidationError("Only a draft report's comments can be changed")
+    comment = IndicatorComment.objects.select_for_update().filter(report=report, reference=reference).first()
+    if comment is None:
+        if expected_version not in (None, 0):
+            raise CommentConflict(current_text="", current_version=0)
+        comment = IndicatorComment(report=report, reference=reference, version=0)
+    else:
+        _check_version(expected_version, comment.version, comment.text)
+    comment.text = text.strip()
+    comment.written_by = user
+    comment.updated_at = timezone.now()
+    comment.version += 1
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+def report_invite_contributors(*, report: EvaluationReport, invited: bool) -> EvaluationReport:
+    """Let (or stop) the owning organisations' contributors comment on their indicators' rows."""
+    if not report.is_draft:
+        raise ValidationError("Only a draft report's comments can be changed")
+    report.contributors_invited = invited
+    report.save(update_fields=["contributors_invited"])
+    return report
+
+
+def comments_carry_forward(*, report: EvaluationReport) -> None:
+    """Start a new version from the previous version's words, as a draft to revise."""
+    previous = (
+        EvaluationReport.objects.filter(
+            strategy=report.strategy, period_start=report.period_start, version__lt=report.version
+        )
+        .order_by("-version")
+        .first()
+    )
+    if previous is None:
+        return
+    references = {entry.reference for entry in report.data.indicators}
+    IndicatorComment.objects.bulk_create(
+        [
+            IndicatorComment(
+                report=report, reference=comment.reference, text=comment.text, written_by=comment.written_by
+            )
+            for comment in previous.indicator_comments.written()
+            if comment.reference in references
+        ]
+    )
+    report.executive_summary = previous.executive_summary
+    report.commentary = previous.commentary
+    report.commentary_by = previous.commentary_by
+    report.contributors_invited = previous.contributors_invited
+    report.save(update_fields=["executive_summary", "commentary", "commentary_by", "contributors_invited"])

@@ -29,3 +29,10 @@ def request_half_year_report() -> int | None:
     ):
         return None
     return report_request(strategy=strategy, period=period).pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=300)
+def render_report_pdf(*, report_id: int) -> int:
+    from .papers import report_pdf_render
+
+    return report_pdf_render(report_id=report_id).pk

@@ -1,45 +1,80 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.forms import posted_data
+from core.forms import posted_data, posted_files
+from core.versions import EditConflict
 from indicators.imports import as_csv, safe_cell
+from objectives.models import Strategy
 from objectives.selectors import current_strategy_or_404
 
 from .forms import (
     AgendaItemForm,
+    ApologiesForm,
     AttendanceForm,
     BoardActionForm,
     CommentaryForm,
     DecisionForm,
+    IndicatorCommentForm,
     MeetingForm,
     MinutesForm,
     PublishForm,
 )
-from .models import AgendaItem, BoardAction, BoardSeat, CompileRun, Decision, EvaluationReport, Meeting
+from .models import (
+    AgendaItem,
+    BoardAction,
+    BoardSeat,
+    CompileRun,
+    EvaluationReport,
+    IndicatorComment,
+    Meeting,
+)
+from .papers import meeting_pack_pdf, report_pdf_name, report_pdf_render
 from .reports import (
+    CommentConflict,
     data_fingerprint,
     half_year,
+    indicator_comment_save,
     latest_ended_half_year,
+    may_approve,
+    may_comment,
+    missing_exception_comments,
     report_advance,
     report_commentary_save,
+    report_invite_contributors,
     report_request,
     report_retry,
 )
-from .services import attendance_record, board_action_complete, meeting_quorum, minutes_approve, minutes_save
+from .selectors import exception_rows, report_sections
+from .services import (
+    agenda_item_add,
+    apologies_send,
+    attendance_record,
+    board_action_add,
+    board_action_complete,
+    board_action_reopen,
+    decision_add,
+    meeting_quorum,
+    minutes_approve,
+    minutes_save,
+    seat_of,
+)
 
 MANAGE_REPORTS = "board.change_evaluationreport"
 
 
 def report_for_user_or_404(user, pk: int) -> EvaluationReport:
-    """Officers open every version; everyone else only published reports."""
-    reports = EvaluationReport.objects.select_related("meeting", "strategy")
+    """Officers open every version; the Board's chair also those awaiting approval; others published ones."""
+    reports = EvaluationReport.objects.select_related("meeting", "strategy", "approved_by")
     if not user.has_perm(MANAGE_REPORTS):
-        reports = reports.filter(status=EvaluationReport.Status.PUBLISHED)
+        shown = [EvaluationReport.Status.PUBLISHED]
+        if BoardSeat.objects.current().filter(is_chair=True, person=user).exists():
+            shown.append(EvaluationReport.Status.SUBMITTED)
+        reports = reports.filter(status__in=shown)
     return get_object_or_404(reports, pk=pk)
 
 
@@ -91,6 +126,17 @@ def run_status(request, pk: int):
     return render(request, "board/run.html", {"run": run, "period": half_year(run.period_start)})
 
 
+def _report_context(report: EvaluationReport, user, exact: bool) -> dict:
+    sections = report_sections(report, user)
+    return {
+        "report": report,
+        "snapshot": report.data,
+        "sections": sections,
+        "exceptions": exception_rows(sections),
+        "exact": exact,
+    }
+
+
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_detail(request, pk: int):
     report = report_for_user_or_404(request.user, pk)
@@ -98,47 +144,126 @@ def report_detail(request, pk: int):
     changed = manage and report.data_fingerprint != data_fingerprint(
         strategy=report.strategy, period=half_year(report.period_start)
     )
-    return render(
-        request,
-        "board/report.html",
-        {
-            "report": report,
-            "snapshot": report.snapshot,
-            "objectives": report.objectives_with_commentary,
-            "exact": manage,
-            "data_changed": changed,
-            "publish_form": PublishForm() if report.status == EvaluationReport.Status.APPROVED else None,
-        },
-    )
+    context = _report_context(report, request.user, exact=manage)
+    submitted = report.status == EvaluationReport.Status.SUBMITTED
+    approved = report.status == EvaluationReport.Status.APPROVED
+    context |= {
+        "manage": manage,
+        "may_approve": submitted and may_approve(request.user, report),
+        "data_changed": changed,
+        "missing_comments": missing_exception_comments(report) if report.is_draft else [],
+        "publish_form": PublishForm() if manage and approved else None,
+    }
+    return render(request, "board/report.html", context)
 
 
 @permission_required(MANAGE_REPORTS, raise_exception=True)
 def report_commentary(request, pk: int):
+    """The executive summary and each objective's commentary, written beside the objective's figures."""
     report = get_object_or_404(EvaluationReport, pk=pk)
-    objectives = report.snapshot["objectives"]
+    objectives = report.data.objectives
     initial = {"executive_summary": report.executive_summary} | {
         f"objective_{number}": text for number, text in (report.commentary or {}).items()
     }
-    form = CommentaryForm(posted_data(request), initial=initial, objectives=objectives)
+    form = CommentaryForm(
+        posted_data(request), initial=initial, objectives=objectives, version=report.edit_version
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             report_commentary_save(
                 report=report,
                 executive_summary=form.cleaned_data["executive_summary"],
                 commentary=form.commentary,
+                user=request.user,
+                expected_version=form.version_opened,
             )
+        except EditConflict as edit_conflict:
+            conflict = edit_conflict.current
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:
             messages.success(request, "The commentary has been saved.")
             return redirect(report)
-    return render(request, "board/commentary.html", {"report": report, "form": form})
+    context = _report_context(report, request.user, exact=True)
+    context["objective_fields"] = [
+        (section, form[f"objective_{section.objective.number}"]) for section in context["sections"]
+    ]
+    return render(request, "board/commentary.html", context | {"form": form, "conflict": conflict})
+
+
+def _entry_or_404(report: EvaluationReport, reference: str):
+    entry = next((entry for entry in report.data.indicators if entry.reference == reference), None)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@login_required
+def report_comment(request, pk: int, reference: str):
+    """The comment on one indicator's row, written beside its figures."""
+    report = get_object_or_404(EvaluationReport.objects.select_related("strategy"), pk=pk)
+    entry = _entry_or_404(report, reference)
+    officer = request.user.has_perm(MANAGE_REPORTS)
+    if not officer and not may_comment(request.user, report, entry):
+        raise PermissionDenied
+    comment = IndicatorComment.objects.filter(report=report, reference=reference).first()
+    initial = {"text": comment.text if comment else "", "version": comment.version if comment else 0}
+    form = IndicatorCommentForm(posted_data(request), initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_comment_save(
+                report=report,
+                reference=reference,
+                text=form.cleaned_data["text"],
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except CommentConflict as error:
+            conflict = error
+            form.add_error(
+                "text",
+                "Someone else saved a comment on this indicator while you were writing. Their comment "
+                "is shown below; what you typed is kept. Save again to replace theirs.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = error.current_version
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, f"The comment on {entry.reference} has been saved.")
+            return redirect(report if officer else "home")
+    return render(
+        request,
+        "board/comment_form.html",
+        {"report": report, "entry": entry, "form": form, "conflict": conflict, "exact": True},
+    )
 
 
 @require_POST
 @permission_required(MANAGE_REPORTS, raise_exception=True)
-def report_step(request, pk: int, step: str):
+def report_invite(request, pk: int):
     report = get_object_or_404(EvaluationReport, pk=pk)
+    invited = request.POST.get("invited") == "yes"
+    try:
+        report_invite_contributors(report=report, invited=invited)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "Contributors can now comment on their organisation's indicators."
+            if invited
+            else "Contributors can no longer comment.",
+        )
+    return redirect(report)
+
+
+@require_POST
+@login_required
+def report_step(request, pk: int, step: str):
     to_status = {
         "submit": EvaluationReport.Status.SUBMITTED,
         "approve": EvaluationReport.Status.APPROVED,
@@ -146,66 +271,69 @@ def report_step(request, pk: int, step: str):
     }.get(step)
     if to_status is None:
         raise Http404
+    if to_status == EvaluationReport.Status.APPROVED:
+        report = report_for_user_or_404(request.user, pk)
+        if not may_approve(request.user, report):
+            raise PermissionDenied
+    elif request.user.has_perm(MANAGE_REPORTS):
+        report = get_object_or_404(EvaluationReport, pk=pk)
+    else:
+        raise PermissionDenied
     meeting = None
     if to_status == EvaluationReport.Status.PUBLISHED:
         form = PublishForm(request.POST)
-        meeting = form.cleaned_data["meeting"] if form.is_valid() else None
+        if not form.is_valid():
+            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+            return redirect(report)
+        meeting = form.cleaned_data["meeting"]
     try:
-        report = report_advance(report=report, to_status=to_status, meeting=meeting)
+        report = report_advance(report=report, to_status=to_status, meeting=meeting, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The report is now {report.get_status_display().lower()}.")
+        if to_status == EvaluationReport.Status.PUBLISHED and meeting:
+            messages.success(request, f"The report is now published. It is in the papers for {meeting}.")
+        else:
+            messages.success(request, f"The report is now {report.get_status_display().lower()}.")
     return redirect(report)
 
 
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_pdf(request, pk: int):
-    """The report as a tagged PDF, with the same small-number rule as its page."""
-    from weasyprint import HTML  # needs Pango; imported here so the rest of the portal runs without it
-
+    """The stored Board paper; rendered here only if its job has not run yet."""
     report = report_for_user_or_404(request.user, pk)
-    html = render_to_string(
-        "board/report_pdf.html",
-        {
-            "report": report,
-            "snapshot": report.snapshot,
-            "objectives": report.objectives_with_commentary,
-            "exact": request.user.has_perm(MANAGE_REPORTS),
-        },
-        request=request,
-    )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    code = report.snapshot["period"]["code"].replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.pdf"'
+    if not (report.pdf and report.pdf_status == report.status):
+        report = report_pdf_render(report_id=report.pk)
+    with report.pdf.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_pdf_name(report)}"'
     return response
 
 
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_csv(request, pk: int):
     """The report's figures as CSV, with the same small-number rule as its page."""
-    from .templatetags.reports import snapshot_figure
+    from .templatetags.reports import snapshot_figure, snapshot_value
 
     report = report_for_user_or_404(request.user, pk)
     exact = request.user.has_perm(MANAGE_REPORTS)
     rows = [["objective", "indicator", "title", "period", "figure", "target", "status"]]
-    for objective in report.snapshot["objectives"]:
-        for entry in objective["indicators"]:
-            for row in entry["rows"]:
+    for objective in report.data.objectives:
+        for entry in objective.indicators:
+            for row in entry.rows:
                 rows.append(
                     [
-                        objective["number"],
-                        entry["reference"],
-                        safe_cell(entry["title"]),
-                        row["period"],
+                        objective.number,
+                        entry.reference,
+                        safe_cell(entry.title),
+                        row.period,
                         snapshot_figure(entry, row, exact),
-                        snapshot_figure(entry, {"value": row["target"]}, True),
-                        row["rag"],
+                        snapshot_value(entry, row.target),
+                        row.rag,
                     ]
                 )
     response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
-    code = report.snapshot["period"]["code"].replace(" ", "-")
+    code = report.data.period.code.replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.csv"'
     return response
 
@@ -216,6 +344,7 @@ MANAGE_MEETINGS = "board.change_meeting"
 @permission_required("board.view_meeting", raise_exception=True)
 def meeting_detail(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.select_related("minutes_approved_at"), pk=pk)
+    strategy = Strategy.objects.current()
     manage = request.user.has_perm(MANAGE_MEETINGS)
     papers = meeting.reports.all()
     if not request.user.has_perm(MANAGE_REPORTS):
@@ -232,10 +361,12 @@ def meeting_detail(request, pk: int):
         "quorum": meeting_quorum(meeting),
         "show_minutes": meeting.minutes_status == Meeting.MinutesStatus.APPROVED
         or (manage and meeting.minutes),
-        "later_meetings": Meeting.objects.filter(date__gt=meeting.date).order_by("date") if manage else [],
-        "decision_form": DecisionForm() if manage else None,
-        "item_form": AgendaItemForm() if manage else None,
-        "action_form": BoardActionForm() if manage else None,
+        "later_meetings": Meeting.objects.filter(
+            date__gt=meeting.date, date__lte=timezone.localdate(), status=Meeting.Status.HELD
+        ).order_by("date")
+        if manage
+        else [],
+        "my_seat": seat_of(request.user, strategy) if strategy else None,
     }
     return render(request, "board/meeting.html", context)
 
@@ -245,9 +376,13 @@ def meeting_edit(request, pk: int | None = None):
     meeting = get_object_or_404(Meeting, pk=pk) if pk else None
     form = MeetingForm(posted_data(request), instance=meeting)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        messages.success(request, f"{meeting} has been saved.")
-        return redirect(meeting)
+        try:
+            meeting = form.save()
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            messages.success(request, f"{meeting} has been saved.")
+            return redirect(meeting)
     return render(request, "board/meeting_form.html", {"form": form, "meeting": meeting})
 
 
@@ -255,10 +390,17 @@ def meeting_edit(request, pk: int | None = None):
 def meeting_attendance(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
     seats = BoardSeat.objects.filter(strategy=current_strategy_or_404()).current().for_page()
-    initial = {f"seat_{record.seat_id}": record.status for record in meeting.attendance.all()}
+    initial = {"officers_in_attendance": meeting.officers_in_attendance}
+    for record in meeting.attendance.all():
+        initial |= {f"seat_{record.seat_id}": record.status, f"deputy_{record.seat_id}": record.deputy}
     form = AttendanceForm(posted_data(request), initial=initial, seats=seats)
     if request.method == "POST" and form.is_valid():
-        attendance_record(meeting=meeting, statuses=form.statuses)
+        attendance_record(
+            meeting=meeting,
+            statuses=form.statuses,
+            deputies=form.deputies,
+            officers_in_attendance=form.cleaned_data["officers_in_attendance"],
+        )
         messages.success(request, "Attendance has been saved.")
         return redirect(meeting)
     return render(
@@ -271,10 +413,16 @@ def meeting_attendance(request, pk: int):
 @permission_required(MANAGE_MEETINGS, raise_exception=True)
 def meeting_minutes(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = MinutesForm(posted_data(request), initial={"minutes": meeting.minutes})
+    form = MinutesForm(
+        posted_data(request), initial={"minutes": meeting.minutes}, version=meeting.edit_version
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            minutes_save(meeting=meeting, text=form.cleaned_data["minutes"])
+            minutes_save(
+                meeting=meeting, text=form.cleaned_data["minutes"], expected_version=form.version_opened
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:
@@ -301,43 +449,33 @@ def meeting_minutes_approve(request, pk: int):
     return redirect(meeting)
 
 
-@require_POST
+RECORD_FORMS = {
+    "item": (AgendaItemForm, "Add an agenda item"),
+    "decision": (DecisionForm, "Add a decision"),
+    "action": (BoardActionForm, "Add an action"),
+}
+
+
 @permission_required(MANAGE_MEETINGS, raise_exception=True)
 def meeting_record_add(request, pk: int, kind: str):
-    """Add a decision or an action-log entry to a meeting."""
+    """Add an agenda item, a decision or an action-log entry, on a page of its own."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    if kind == "item":
-        form = AgendaItemForm(request.POST, request.FILES)
-        if form.is_valid():
-            position = meeting.agenda_items.count() + 1
-            AgendaItem.objects.create(meeting=meeting, position=position, **form.cleaned_data)
-    elif kind == "decision":
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            Decision.objects.create(meeting=meeting, text=form.cleaned_data["text"])
-    elif kind == "action":
-        form = BoardActionForm(request.POST)
-        if form.is_valid():
-            form.instance.raised_at = meeting
-            form.save()
-    else:
+    if kind not in RECORD_FORMS:
         raise Http404
-    if not form.is_valid():
-        return render(
-            request,
-            "board/meeting_part_form.html",
-            {
-                "form": form,
-                "meeting": meeting,
-                "heading": {
-                    "item": "Add an agenda item",
-                    "decision": "Add a decision",
-                    "action": "Add an action",
-                }[kind],
-            },
-        )
-    messages.success(request, f"The {kind} has been added.")
-    return redirect(meeting)
+    form_class, heading = RECORD_FORMS[kind]
+    form = form_class(posted_data(request), posted_files(request))
+    if request.method == "POST" and form.is_valid():
+        if kind == "item":
+            agenda_item_add(meeting=meeting, **form.cleaned_data)
+        elif kind == "decision":
+            decision_add(meeting=meeting, text=form.cleaned_data["text"])
+        else:
+            board_action_add(meeting=meeting, **form.cleaned_data)
+        messages.success(request, f"The {kind} has been added.")
+        return redirect(meeting)
+    return render(
+        request, "board/meeting_part_form.html", {"form": form, "meeting": meeting, "heading": heading}
+    )
 
 
 @permission_required("board.view_meeting", raise_exception=True)
@@ -356,9 +494,93 @@ def agenda_paper(request, pk: int):
 @permission_required(MANAGE_MEETINGS, raise_exception=True)
 def board_action_done(request, pk: int):
     action = get_object_or_404(BoardAction.objects.select_related("raised_at"), pk=pk)
-    board_action_complete(action=action)
-    messages.success(request, "The action has been marked as done.")
+    try:
+        board_action_complete(action=action, note=request.POST.get("note", "")[:2000], user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The action has been marked as done.")
+    if request.POST.get("back") == "tracker":
+        return redirect("board:actions")
     # Back to the meeting whose page the button was on, which may be a later one.
     meeting_id = request.POST.get("meeting", "")
     shown_at = Meeting.objects.filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
     return redirect(shown_at or action.raised_at)
+
+
+@permission_required("board.view_meeting", raise_exception=True)
+def meeting_apologies(request, pk: int):
+    """A Board member sends apologies for a meeting to come and names a deputy."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    seat = seat_of(request.user, current_strategy_or_404())
+    if seat is None:
+        raise PermissionDenied
+    record = meeting.attendance.filter(seat=seat).first()
+    form = ApologiesForm(posted_data(request), initial={"deputy": record.deputy if record else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            apologies_send(meeting=meeting, seat=seat, deputy=form.cleaned_data["deputy"])
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, f"Your apologies for {meeting} have been sent.")
+            return redirect(meeting)
+    return render(
+        request,
+        "board/meeting_part_form.html",
+        {"form": form, "meeting": meeting, "heading": "Send apologies"},
+    )
+
+
+@permission_required("board.view_meeting", raise_exception=True)
+def meeting_pack(request, pk: int):
+    """Every paper for the meeting as one PDF, in agenda order, after a cover sheet listing them."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    papers = meeting.reports.filter(status=EvaluationReport.Status.PUBLISHED)
+    content = meeting_pack_pdf(meeting=meeting, reports=list(papers))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="board-papers-{meeting.date.isoformat()}.pdf"'
+    return response
+
+
+@require_POST
+@permission_required(MANAGE_MEETINGS, raise_exception=True)
+def board_action_reopen_view(request, pk: int):
+    action = get_object_or_404(BoardAction, pk=pk)
+    try:
+        board_action_reopen(action=action, note=request.POST.get("note", "")[:2000], user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The action is open again; the change is recorded in its updates.")
+    return redirect("board:actions")
+
+
+@permission_required("board.view_meeting", raise_exception=True)
+def action_tracker(request, only_open: bool = False):
+    """The Board's action log across every meeting, filterable by owner and status."""
+    actions = BoardAction.objects.select_related("raised_at").prefetch_related("updates")
+    owners = sorted(set(BoardAction.objects.values_list("owner", flat=True)))
+    owner = request.GET.get("owner", "")
+    status = "open" if only_open else request.GET.get("status", "")
+    if owner in owners:
+        actions = actions.filter(owner=owner)
+    else:
+        owner = ""
+    if status in BoardAction.Status.values:
+        actions = actions.filter(status=status)
+    else:
+        status = ""
+    return render(
+        request,
+        "board/actions.html",
+        {
+            "actions": list(actions.order_by("status", "due_date", "pk")),
+            "owners": owners,
+            "owner": owner,
+            "status": status,
+            "only_open": only_open,
+            "statuses": BoardAction.Status.choices,
+            "manage": request.user.has_perm(MANAGE_MEETINGS),
+        },
+    )

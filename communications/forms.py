@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size, 
 from django import forms
 from django.utils import timezone
 
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, VersionedFormMixin
 from indicators.models import PerformanceIndicator
 
 from .models import Feedback, Newsletter, YoungPeoplePage
@@ -42,7 +42,7 @@ class IndicatorChoiceField(forms.ModelMultipleChoiceField):
         return f"{indicator.reference} {indicator.title}"
 
 
-class NewsletterForm(GovukFormMixin, forms.ModelForm):
+class NewsletterForm(VersionedFormMixin, GovukFormMixin, forms.ModelForm):
     submit_label = "Save and preview"
 
     month = forms.ChoiceField(
@@ -156,7 +156,7 @@ class PublishForm(GovukFormMixin, forms.Form):
         )
 
 
-class YoungPeoplePageForm(GovukFormMixin, forms.ModelForm):
+class YoungPeoplePageForm(VersionedFormMixin, GovukFormMixin, forms.ModelForm):
     submit_label = "Save the young people's pages"
 
     indicators = IndicatorChoiceField(

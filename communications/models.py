@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.versions import edit_version_field
+
 
 class NewsletterQuerySet(models.QuerySet):
     def published(self):
@@ -36,6 +38,7 @@ class Newsletter(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
 
+    edit_version = edit_version_field()
     month = models.DateField(unique=True, help_text="The first day of the month the issue is for.")
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for the email that says the issue is out."
@@ -130,6 +133,7 @@ class NewsletterSubscription(models.Model):
 class YoungPeoplePage(models.Model):
     """The young people's version of the strategy, written by the officer. There is one."""
 
+    edit_version = edit_version_field()
     introduction = models.TextField(
         help_text="Who the page is for and what a corporate parent is, in plain English."
     )

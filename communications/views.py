@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.addresses import client_address
 from core.forms import posted_data
+from core.versions import EditConflict
 from portal.roles import Role
 
 from .forms import FeedbackForm, FeedbackReviewForm, NewsletterForm, PublishForm, YoungPeoplePageForm
@@ -77,8 +78,12 @@ def newsletter_edit(request, pk: int | None = None):
         return redirect(newsletter)
     form = NewsletterForm(posted_data(request), instance=newsletter)
     if request.method == "POST" and form.is_valid():
-        newsletter = form.save()
-        return redirect(newsletter)
+        try:
+            newsletter = form.save()
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            return redirect(newsletter)
     return render(request, "communications/newsletter_form.html", {"form": form, "newsletter": newsletter})
 
 
@@ -163,9 +168,13 @@ def young_people(request):
 def young_people_edit(request):
     form = YoungPeoplePageForm(posted_data(request), instance=young_people_page())
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The young people's pages have been saved.")
-        return redirect("communications:young_people")
+        try:
+            form.save()
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            messages.success(request, "The young people's pages have been saved.")
+            return redirect("communications:young_people")
     return render(request, "communications/young_people_form.html", {"form": form})
 
 

@@ -2,13 +2,10 @@
 
 from pathlib import Path
 
-from indicators.choices import Polarity, Unit
-from indicators.models import CatalogueEntry
-
-from .models import PublishedMeasure
+from .models import PublishedMeasure, file_kind
+from .packs import STANDARD_PACK, read_pack, standard_pack_load
 from .services import (
     definition_version_add,
-    measure_create,
     neighbours_import,
     published_file_import,
     published_file_upload,
@@ -20,76 +17,41 @@ CARE_LEAVERS_FILE = DATA_DIR / "la_care_leavers_accommodation_suitability.csv"
 CHILDREN_LOOKED_AFTER_FILE = DATA_DIR / "cla_number_and_rate_per_10k_children.csv"
 NEIGHBOURS_FILE = DATA_DIR / "New_Statistical_Neighbour_Groupings_April_2021.csv"
 
-LONG_TERM_CLA = "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
+CONVICTIONS_AND_HEALTH_FILE = DATA_DIR / "la_conviction_health_outcome_cla_2025.csv"
+NEW_PLACEMENTS_FILE = DATA_DIR / "la_cla_during_year_new_placements_2025.csv"
+SOCIAL_WORKERS_FILE = DATA_DIR / "la_cla_swcount.csv"
+# The files load_demo imports; the pack's other measures wait for the officer's uploads.
+DEMO_FILES = [PLACEMENT_STABILITY_FILE, CARE_LEAVERS_FILE, CHILDREN_LOOKED_AFTER_FILE]
+# Shipped DfE files the pack's other measures read (the tests import them).
+PACK_FILES = [*DEMO_FILES, CONVICTIONS_AND_HEALTH_FILE, NEW_PLACEMENTS_FILE, SOCIAL_WORKERS_FILE]
 
-# file, title, catalogue entry code, mapping
-DEMO_MEASURES = [
-    (
-        PLACEMENT_STABILITY_FILE,
-        "Children looked after with 3 or more placements during the year",
-        "cla-placements-3-plus",
-        {
-            "row_filters": {
-                "cla_group": "CLA on 31 March",
-                "placement_stability": "With 3 or more placements during the year",
-            },
-            "total_filters": {"cla_group": "CLA on 31 March", "placement_stability": "Total children"},
-            "count_column": "children_count",
-            "denominator_column": "",
-            "value_column": "children_percent",
-            "unit": Unit.PERCENTAGE,
-            "polarity": Polarity.LOWER_IS_BETTER,
-        },
-    ),
-    (
-        PLACEMENT_STABILITY_FILE,
-        "Children looked after for 2.5 years or more living with the same carer for at least 2 years",
-        "cla-long-term-stability",
-        {
-            "row_filters": {
-                "cla_group": LONG_TERM_CLA,
-                "placement_stability": "Living with the same carer for at least 2 years",
-            },
-            "total_filters": {"cla_group": LONG_TERM_CLA, "placement_stability": "Total children"},
-            "count_column": "children_count",
-            "denominator_column": "",
-            "value_column": "children_percent",
-            "unit": Unit.PERCENTAGE,
-            "polarity": Polarity.HIGHER_IS_BETTER,
-        },
-    ),
-    (
-        CARE_LEAVERS_FILE,
-        "Care leavers aged 19 to 21 in suitable accommodation",
-        "care-leavers-19-21-suitable-accommodation",
-        {
-            "row_filters": {
-                "care_leaver_age": "19 to 21 years",
-                "breakdown": "Accommodation considered suitable",
-            },
-            "total_filters": {"care_leaver_age": "19 to 21 years", "breakdown": "Suitability total"},
-            "count_column": "care_leaver_count",
-            "denominator_column": "",
-            "value_column": "care_leaver_percent",
-            "unit": Unit.PERCENTAGE,
-            "polarity": Polarity.HIGHER_IS_BETTER,
-        },
-    ),
-    (
-        CHILDREN_LOOKED_AFTER_FILE,
-        "Children looked after on 31 March, per 10,000 children",
-        None,
-        {
-            "row_filters": {"population_type": "Children looked after on 31 March each year"},
-            "total_filters": {},
-            "count_column": "children_count",
-            "denominator_column": "population_estimate",
-            "value_column": "rate_per_10000",
-            "unit": Unit.RATE_PER_10000,
-            "polarity": Polarity.NO_DIRECTION,
-        },
-    ),
-]
+
+def _demo_measures() -> list[tuple]:
+    """The shipped pack's measures as (file, title, catalogue code, mapping); the file is None
+    where the demo does not ship it."""
+    by_kind = {file_kind(path.name): path for path in PACK_FILES}
+    entries = []
+    for item in read_pack(STANDARD_PACK.read_bytes())["measures"]:
+        mapping = {
+            name: item[name]
+            for name in (
+                "row_filters",
+                "count_filters",
+                "total_filters",
+                "count_column",
+                "denominator_column",
+                "value_column",
+                "unit",
+                "scale",
+                "polarity",
+            )
+        }
+        entries.append((by_kind.get(item["file"]), item["title"], item["catalogue_entry"], mapping))
+    return entries
+
+
+# file, title, catalogue entry code, mapping: the shipped pack, which load_demo loads
+DEMO_MEASURES = _demo_measures()
 
 
 # DfE's long-term stability measure counted the same placement until 2022, and the same carer from 2023.
@@ -114,24 +76,18 @@ def upload_path(path: Path, user=None):
 
 
 def published_statistics_load() -> int:
-    """Import the four DfE files with their mappings; safe to run again. Returns the measures mapped."""
+    """Load the shipped mapping pack and import the demo's DfE files; safe to run again.
+
+    Returns the measures mapped.
+    """
     neighbours_import(published_file=upload_path(NEIGHBOURS_FILE))
-    files = {}
-    for path, title, code, mapping in DEMO_MEASURES:
-        published_file = files.setdefault(path, upload_path(path))
-        if not PublishedMeasure.objects.filter(title=title).exists():
-            measure_create(
-                published_file=published_file,
-                title=title,
-                catalogue_entry=CatalogueEntry.objects.filter(code=code).first() if code else None,
-                **mapping,
-            )
+    standard_pack_load()
     long_term = PublishedMeasure.objects.get(catalogue_entry__code="cla-long-term-stability")
     if not long_term.definitions.exists():
         for definition, valid_from, valid_to in LONG_TERM_STABILITY_DEFINITIONS:
             definition_version_add(
                 measure=long_term, definition=definition, valid_from=valid_from, valid_to=valid_to
             )
-    for published_file in files.values():
-        published_file_import(published_file=published_file)
+    for path in DEMO_FILES:
+        published_file_import(published_file=upload_path(path))
     return len(DEMO_MEASURES)

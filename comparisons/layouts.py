@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 
-from .models import PublishedFile, Symbol
+from .models import PublishedFile, Symbol, period_label
 
 TIME_COLUMNS = ["time_period", "geographic_level"]
 GEOGRAPHY_COLUMNS = [
@@ -77,6 +77,16 @@ class PublishedTable:
         index = self.column("time_period")
         return sorted({int(row[index]) for row in self.rows})
 
+    @property
+    def year_labels(self) -> list[str]:
+        """The file's time periods as DfE labels them, with what they mean."""
+        period = self.column("time_period")
+        identifier = self.header.index("time_identifier") if "time_identifier" in self.header else None
+        pairs = {(int(row[period]), row[identifier] if identifier is not None else "") for row in self.rows}
+        labels = [period_label(year, kind) for year, kind in sorted(pairs)]
+        kinds = sorted({kind for _, kind in pairs if kind})
+        return [*labels, f"({', '.join(kinds).lower()})"] if kinds else labels
+
 
 def read_published_file(*, name: str, content: bytes) -> PublishedTable:
     """Read and recognise a published file, or raise PublishedFileError saying what is wrong."""
@@ -91,17 +101,15 @@ def read_published_file(*, name: str, content: bytes) -> PublishedTable:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PublishedFileError("The file must be saved as UTF-8, as DfE publishes it") from None
-    try:
-        table = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    except csv.Error:
-        raise PublishedFileError("The file is not a valid CSV file: download it again from DfE") from None
-    if len(table) < 2:
+    records = _read_records(text)
+    if len(records) < 2:
         raise PublishedFileError("The file has no rows of figures, only the column headings")
-    header = [cell.strip().lower() for cell in table[0]]
+    header = [cell.strip().lower() for cell in records[0][1]]
+    width = len(header)
     while header and not header[-1]:
         header.pop()
-    rows = [[cell.strip() for cell in row[: len(header)]] for row in table[1:]]
     if all(column in header for column in NEIGHBOUR_COLUMNS):
+        rows = [[cell.strip() for cell in row[: len(header)]] for _, row in records[1:]]
         return PublishedTable(header=header, rows=rows, kind=PublishedFile.Kind.NEIGHBOURS)
     if "time_period" not in header and "geographic_level" not in header:
         raise PublishedFileError(
@@ -116,9 +124,20 @@ def read_published_file(*, name: str, content: bytes) -> PublishedTable:
         )
     if len(set(header)) != len(header):
         raise PublishedFileError("The file has the same column heading twice")
-    short = next((number for number, row in enumerate(rows, start=2) if len(row) < len(header)), None)
-    if short:
-        raise PublishedFileError(f"Row {short} has fewer cells than the headings: the file may be cut short")
+    rows = []
+    for number, (line, row) in enumerate(records[1:], start=2):
+        if len(row) != width:
+            where = f"Row {number}" if line == number else f"Row {number} (line {line} of the file)"
+            if len(row) < width:
+                raise PublishedFileError(
+                    f"{where} has fewer cells ({len(row)}) than the headings ({width}): the file may "
+                    "be cut short, or a cell is missing. Nothing was imported"
+                )
+            raise PublishedFileError(
+                f"{where} has more cells ({len(row)}) than the headings ({width}): a name with a "
+                "comma in it must be in quotes. Nothing was imported"
+            )
+        rows.append([cell.strip() for cell in row[: len(header)]])
     _check_time_periods(header, rows)
     published = PublishedTable(header=header, rows=rows, kind=PublishedFile.Kind.STATISTICS)
     for index, column in enumerate(header):
@@ -133,6 +152,26 @@ def read_published_file(*, name: str, content: bytes) -> PublishedTable:
     return published
 
 
+def _read_records(text: str) -> list[tuple[int, list[str]]]:
+    """Every record of the file with the line it starts on, blank lines apart.
+
+    Quoted cells may hold commas and line breaks; a quote out of place refuses the file.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, line = [], 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                records.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error:
+        raise PublishedFileError(
+            f"Line {line} of the file is not valid CSV (a quote mark out of place): download the file "
+            "again from DfE. Nothing was imported"
+        ) from None
+    return records
+
+
 def _check_time_periods(header: list[str], rows: list[list[str]]) -> None:
     index = header.index("time_period")
     for number, row in enumerate(rows, start=2):
@@ -140,11 +179,3 @@ def _check_time_periods(header: list[str], rows: list[list[str]]) -> None:
             raise PublishedFileError(
                 f"Row {number}: the time_period '{row[index]}' is not a year, like 2025 or 202425"
             )
-
-
-def period_label(time_period: int) -> str:
-    """2025 for a year; 2024-25 for DfE's six-digit financial or academic years."""
-    text = str(time_period)
-    if len(text) == 6:
-        return f"{text[:4]}-{text[4:]}"
-    return text

@@ -1,15 +1,77 @@
 """Published local-authority statistics (DfE) and what the council is compared with.
 
 A published file is imported through mappings: each mapping (a ``PublishedMeasure``)
-says which rows and columns of a file layout give one measure, and is reused for
-every later file in the same layout.
+says which rows and columns of a file give one measure. A mapping belongs to the
+files it was mapped from (their kind, the file name without its years), and is
+reused for every later edition of them.
 """
+
+import re
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from indicators.choices import Polarity, Unit
+from indicators.choices import Polarity
+
+
+class MeasureUnit(models.TextChoices):
+    """What a published figure is. The first three share their values with indicators' units."""
+
+    PERCENTAGE = "percentage", "Percentage"
+    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000 children"
+    COUNT = "count", "Count"
+    AVERAGE = "average", "Average (a mean score)"
+    RATIO = "ratio", "Ratio"
+
+
+class TimeIdentifier(models.TextChoices):
+    """DfE's time_identifier: what a time_period means. Figures compare only within one meaning."""
+
+    REPORTING_YEAR = "Reporting year", "Reporting year"
+    FINANCIAL_YEAR = "Financial year", "Financial year"
+    ACADEMIC_YEAR = "Academic year", "Academic year"
+    CALENDAR_YEAR = "Calendar year", "Calendar year"
+    MARCH_31 = "31 March", "31 March"
+    SPRING_TERM = "Spring term", "Spring term"
+    AUTUMN_TERM = "Autumn term", "Autumn term"
+    AUTUMN_AND_SPRING_TERM = "Autumn and spring term", "Autumn and spring term"
+    TAX_YEAR = "Tax year", "Tax year"
+
+
+def period_label(time_period: int, time_identifier: str = "") -> str:
+    """A time period as DfE labels it: 2024/25 for an academic year, 2024-25 for a financial
+    year, 2025 for a calendar or reporting year, 31 March 2025 for a count on that day."""
+    text = str(time_period)
+    identifier = (time_identifier or "").strip().lower()
+    if len(text) == 6:
+        start, end = text[:4], text[4:]
+        if identifier in ("academic year", "autumn term", "spring term", "autumn and spring term"):
+            return f"{start}/{end}"
+        return f"{start}-{end}"
+    if identifier == "31 march":
+        return f"31 March {text}"
+    return text
+
+
+def period_end_year(time_period: int) -> int:
+    """The calendar year a time period ends in: 202425 ends in 2025."""
+    text = str(time_period)
+    return int(text[:4]) + 1 if len(text) == 6 else time_period
+
+
+def file_kind(filename: str) -> str:
+    """What kind of file a published file is: its name without folders, years, copies and extension.
+
+    DfE keeps a file's name from one edition to the next, apart from the years in it
+    (``b1_children_in_need_2013_to_2025.csv``), so the kind follows a file's editions.
+    """
+    stem = re.split(r"[\\/]", filename)[-1].lower()
+    stem = re.sub(r"\.csv$", "", stem)
+    stem = re.sub(r"\s*\(\d+\)$", "", stem)
+    stem = re.sub(r"(?<![a-z])\d{4}(\d{2})?(_to_\d{4}(\d{2})?)?(?![a-z0-9])", "", stem)
+    stem = re.sub(r"[^a-z0-9]+", "_", stem).strip("_")
+    return stem or "published"
 
 
 class Symbol(models.TextChoices):
@@ -64,22 +126,48 @@ def layout_signature(columns: list[str]) -> str:
     return ",".join(sorted(column.strip().lower() for column in columns if column.strip()))
 
 
+class PublishedMeasureQuerySet(models.QuerySet):
+    def active(self):
+        """Mappings in use: a retired mapping's figures leave every page and report card."""
+        return self.filter(retired_at__isnull=True)
+
+
 class PublishedMeasure(models.Model):
-    """A mapping: which rows and columns of a file layout give one measure, reused for later files."""
+    """A mapping: which rows and columns of a kind of file give one measure, reused for its editions."""
 
     title = models.CharField(max_length=300)
     layout_signature = models.TextField(db_index=True)
-    row_filters = models.JSONField(help_text="Breakdown column → value picking the measure's rows.")
+    file_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The kinds of file (names without years) the mapping was made from or has imported.",
+    )
+    row_filters = models.JSONField(
+        default=dict, blank=True, help_text="Breakdown column → value picking the measure's rows."
+    )
+    count_filters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Breakdown column → value picking the rows that give the count, if not the measure's.",
+    )
     total_filters = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Breakdown column → value picking the rows whose count is the denominator, if any.",
+        help_text="Breakdown column → value picking the rows that give the denominator, if any.",
     )
-    count_column = models.CharField(max_length=100)
+    count_column = models.CharField(max_length=100, blank=True)
     denominator_column = models.CharField(max_length=100, blank=True)
     value_column = models.CharField(max_length=100)
-    unit = models.CharField(max_length=20, choices=Unit.choices)
+    unit = models.CharField(max_length=20, choices=MeasureUnit.choices)
+    scale = models.CharField(
+        max_length=100, blank=True, help_text="For an average: the scale of the score, such as 0 to 40."
+    )
     polarity = models.CharField(max_length=10, choices=Polarity.choices)
+    time_identifier = models.CharField(
+        max_length=40, blank=True, help_text="What the measure's time periods mean, as DfE says."
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     catalogue_entry = models.ForeignKey(
         "indicators.CatalogueEntry",
         on_delete=models.SET_NULL,
@@ -96,20 +184,31 @@ class PublishedMeasure(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = PublishedMeasureQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
 
     def __str__(self):
         return self.title
 
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    def period_label(self, time_period: int) -> str:
+        return period_label(time_period, self.time_identifier)
+
     def format_value(self, value) -> str:
         if value is None:
             return ""
         number = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-        if self.unit == Unit.PERCENTAGE:
+        if self.unit == MeasureUnit.PERCENTAGE:
             return f"{number}%"
-        if self.unit == Unit.RATE_PER_10000:
+        if self.unit == MeasureUnit.RATE_PER_10000:
             return f"{number} per 10,000"
+        if self.unit == MeasureUnit.AVERAGE and self.scale:
+            return f"{number} ({self.scale})"
         return number
 
     def format_change(self, change) -> str:
@@ -119,7 +218,9 @@ class PublishedMeasure(models.Model):
         if change == 0:
             return "No change"
         number = f"{abs(change):,.2f}".rstrip("0").rstrip(".")
-        unit = {Unit.PERCENTAGE: " points", Unit.RATE_PER_10000: " per 10,000"}.get(self.unit, "")
+        unit = {MeasureUnit.PERCENTAGE: " points", MeasureUnit.RATE_PER_10000: " per 10,000"}.get(
+            self.unit, ""
+        )
         return f"{'+' if change > 0 else '-'}{number}{unit}"
 
     @property
@@ -174,11 +275,13 @@ class PublishedValue(models.Model):
     measure = models.ForeignKey(PublishedMeasure, on_delete=models.CASCADE, related_name="values")
     source_file = models.ForeignKey(PublishedFile, on_delete=models.PROTECT, related_name="values")
     time_period = models.PositiveIntegerField()
+    time_identifier = models.CharField(max_length=40, blank=True)
     geographic_level = models.CharField(max_length=20, choices=GeographicLevel.choices)
-    area_code = models.CharField(max_length=20)
-    old_la_code = models.CharField(max_length=10, blank=True)
+    # DfE joins authorities that report together: "E09000021 / E09000027", "314 / 318".
+    area_code = models.CharField(max_length=60)
+    old_la_code = models.CharField(max_length=30, blank=True)
     area_name = models.CharField(max_length=200)
-    region_code = models.CharField(max_length=20, blank=True)
+    region_code = models.CharField(max_length=60, blank=True)
     count = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     count_symbol = models.CharField(max_length=5, choices=Symbol.choices, blank=True)
     denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
@@ -215,13 +318,48 @@ class PublishedValue(models.Model):
     @property
     def parts_display(self) -> str:
         """'103 of 128', with symbols where DfE withholds a count."""
-        count = self.count_symbol or (f"{self.count:,.0f}" if self.count is not None else "")
+        count = self.count_symbol or (_whole_or_decimal(self.count) if self.count is not None else "")
         denominator = self.denominator_symbol or (
-            f"{self.denominator:,.0f}" if self.denominator is not None else ""
+            _whole_or_decimal(self.denominator) if self.denominator is not None else ""
         )
         if count and denominator:
             return f"{count} of {denominator}"
         return count
+
+
+def _whole_or_decimal(number) -> str:
+    if number % 1:
+        return f"{number:,.2f}".rstrip("0").rstrip(".")
+    return f"{number:,.0f}"
+
+
+class MappingChange(models.Model):
+    """The history of a mapping: what an officer changed, and how many figures it re-derived."""
+
+    class Action(models.TextChoices):
+        EDITED = "edited", "Edited"
+        RETIRED = "retired", "Retired"
+        RESTORED = "restored", "Brought back"
+        DELETED = "deleted", "Deleted"
+
+    measure = models.ForeignKey(
+        PublishedMeasure, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    title = models.CharField(max_length=300)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    values_rederived = models.PositiveIntegerField(default=0)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.title}: {self.get_action_display().lower()}"
 
 
 class YearReplacement(models.Model):

@@ -14,8 +14,7 @@ from indicators.selectors import IndicatorStatus, indicator_statuses
 from indicators.suppression import suppression_note
 from objectives.models import Strategy
 
-from .layouts import period_label
-from .models import PublishedMeasure
+from .models import PublishedMeasure, period_end_year
 from .selectors import YearComparison, comparisons_for_measures
 
 
@@ -36,7 +35,7 @@ def report_card() -> dict:
     statuses = {
         status.indicator.pk: status for status in indicator_statuses(indicators, user=AnonymousUser())
     }
-    measures = PublishedMeasure.objects.prefetch_related("definitions")
+    measures = PublishedMeasure.objects.active().prefetch_related("definitions")
     lines = []
     for comparison in comparisons_for_measures(measures):
         latest = comparison.latest
@@ -55,12 +54,18 @@ def report_card() -> dict:
             None,
         )
         lines.append(ReportCardLine(latest, indicator, statuses.get(indicator.pk) if indicator else None))
-    year = max((line.comparison.time_period for line in lines), default=None)
+    # Each line shows its own latest year; the card is titled with the latest year ending,
+    # in the reporting years most of DfE's children-looked-after figures use.
+    latest = max(
+        (line.comparison for line in lines),
+        key=lambda year: (period_end_year(year.time_period), len(str(year.time_period)) == 4),
+        default=None,
+    )
     council = next((line.comparison.council for line in lines if line.comparison.council), None)
     return {
         "strategy": strategy,
         "lines": lines,
-        "year_label": period_label(year) if year else "",
+        "year_label": latest.label if latest else "",
         "suppression_note": suppression_note(),
         "area_name": council.area_name if council else "",
         "region_name": next(

@@ -15,7 +15,6 @@ from django.db.models import Prefetch, Q
 
 from indicators.choices import Polarity
 
-from .layouts import period_label
 from .models import (
     DefinitionVersion,
     GeographicLevel,
@@ -67,7 +66,7 @@ class YearComparison:
 
     @property
     def label(self) -> str:
-        return period_label(self.time_period)
+        return self.measure.period_label(self.time_period)
 
     @property
     def neighbour_numbers(self) -> list[Decimal]:
@@ -221,8 +220,10 @@ def measures_for_indicator(indicator):
     condition = Q(indicator=indicator)
     if indicator.catalogue_entry_id:
         condition |= Q(catalogue_entry_id=indicator.catalogue_entry_id)
-    return PublishedMeasure.objects.filter(condition).prefetch_related(
-        Prefetch("definitions", queryset=DefinitionVersion.objects.order_by("valid_from"))
+    return (
+        PublishedMeasure.objects.active()
+        .filter(condition)
+        .prefetch_related(Prefetch("definitions", queryset=DefinitionVersion.objects.order_by("valid_from")))
     )
 
 
@@ -231,7 +232,9 @@ def comparisons_by_indicator(indicators, *, council: Council | None = None) -> d
     indicators = list(indicators)
     entries = {indicator.catalogue_entry_id for indicator in indicators if indicator.catalogue_entry_id}
     measures = list(
-        PublishedMeasure.objects.filter(Q(indicator__in=indicators) | Q(catalogue_entry_id__in=entries))
+        PublishedMeasure.objects.active().filter(
+            Q(indicator__in=indicators) | Q(catalogue_entry_id__in=entries)
+        )
     )
     comparisons = {
         comparison.measure.pk: comparison
@@ -291,7 +294,8 @@ def comparison_snapshot(indicators, *, up_to: int) -> dict[int, dict]:
 def published_fingerprint() -> list:
     """Which file each measure's years come from, so a report can tell when newer figures arrive."""
     return list(
-        PublishedValue.objects.order_by("measure_id", "time_period")
+        PublishedValue.objects.filter(measure__retired_at__isnull=True)
+        .order_by("measure_id", "time_period")
         .values_list("measure_id", "time_period", "source_file_id")
         .distinct()
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .layouts import Cell, PublishedFileError, PublishedTable, read_cell, read_published_file
@@ -17,8 +18,11 @@ from .models import (
     PublishedValue,
     StatisticalNeighbour,
     YearReplacement,
+    file_kind,
     layout_signature,
+    period_label,
 )
+from .selectors import Council
 
 LEVELS = {level.value for level in GeographicLevel}
 NEIGHBOURS_PER_AUTHORITY = 10
@@ -46,8 +50,11 @@ def published_table(published_file: PublishedFile) -> PublishedTable:
     return read_published_file(name=published_file.filename, content=bytes(published_file.content))
 
 
-def measures_for_layout(published_file: PublishedFile):
-    return PublishedMeasure.objects.filter(layout_signature=published_file.layout_signature)
+def measure_columns(measure: PublishedMeasure) -> list[str]:
+    """Every column a mapping reads, breakdowns first."""
+    columns = [*measure.row_filters, *measure.count_filters, *measure.total_filters]
+    columns += [measure.count_column, measure.denominator_column, measure.value_column]
+    return list(dict.fromkeys(column for column in columns if column))
 
 
 @dataclass
@@ -57,10 +64,21 @@ class MeasureRows:
     measure: PublishedMeasure
     values: list[PublishedValue] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    time_identifier: str = ""
 
     @property
     def years(self) -> list[int]:
         return sorted({value.time_period for value in self.values})
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [period_label(year, self.time_identifier) for year in self.years]
 
 
 @dataclass
@@ -68,6 +86,15 @@ class ImportPlan:
     published_file: PublishedFile
     measures: list[MeasureRows]
     errors: list[str] = field(default_factory=list)
+    ignored: list[PublishedMeasure] = field(default_factory=list)
+    unmapped_columns: list[str] = field(default_factory=list)
+    preview: list["MeasurePreview"] = field(default_factory=list)
+    unmatched: list[PublishedMeasure] = field(default_factory=list)
+
+    @property
+    def has_problem(self) -> bool:
+        """Something the officer must put right; a file nothing is mapped for yet is not a problem."""
+        return bool(self.measures or self.unmatched) and not self.is_valid
 
     @property
     def is_valid(self) -> bool:
@@ -77,36 +104,41 @@ class ImportPlan:
     def all_errors(self) -> list[str]:
         return self.errors + [error for rows in self.measures for error in rows.errors]
 
+    @property
+    def warnings(self) -> list[str]:
+        return [warning for rows in self.measures for warning in rows.warnings]
+
 
 def _matches(row: list[str], filters: list[tuple[int, str]]) -> bool:
     return all(row[index] == value for index, value in filters)
 
 
+UNREADABLE = "is not a number or one of DfE's symbols (c, z, k, x, u, low)"
+
+
 def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_file=None) -> MeasureRows:
-    """The published values one mapping picks from a file, with an error for anything it cannot read."""
+    """The published values one mapping picks from a file, with an error for anything it cannot read.
+
+    The value comes from the measure's rows; the count from the same rows or from the rows
+    the count filters pick; the denominator from a column of the same rows or from the
+    total rows. So a file giving a measure's count, denominator and percentage on separate
+    rows of one column of numbers maps as well as one giving them in separate columns.
+    """
     result = MeasureRows(measure)
-    columns = [*measure.row_filters, *measure.total_filters, measure.count_column, measure.value_column]
-    if measure.denominator_column:
-        columns.append(measure.denominator_column)
-    missing = sorted({column for column in columns if column not in table.header})
+    missing = [column for column in measure_columns(measure) if column not in table.header]
     if missing:
+        result.missing_columns = missing
         result.errors.append(
             f"The mapping '{measure.title}' uses the column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)}, which this file does not have"
         )
         return result
     at = table.column
-    row_filters = [(at(column), value) for column, value in measure.row_filters.items()]
-    total_filters = [(at(column), value) for column, value in measure.total_filters.items()]
     period, level = at("time_period"), at("geographic_level")
+    identifier_at = at("time_identifier") if "time_identifier" in table.header else None
     old_code, new_code, la_name = at("old_la_code"), at("new_la_code"), at("la_name")
     region_code, region_name = at("region_code"), at("region_name")
     country_code, country_name = at("country_code"), at("country_name")
-    count_at = at(measure.count_column)
-    denominator_at = at(measure.denominator_column) if measure.denominator_column else None
-    measure_columns = [measure.count_column, measure.value_column] + (
-        [measure.denominator_column] if measure.denominator_column else []
-    )
 
     def area_of(row):
         if row[level] == GeographicLevel.NATIONAL:
@@ -115,17 +147,44 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
             return row[region_code], "", row[region_name]
         return row[new_code] or row[old_code], row[old_code], row[la_name]
 
-    totals = {}
-    if total_filters:
-        for row in table.rows:
-            if row[level] in LEVELS and _matches(row, total_filters):
-                totals[(row[period], row[level], area_of(row)[0])] = read_cell(row[count_at]) or Cell()
-    seen = {}
+    def filters(mapping: dict) -> list[tuple[int, str]]:
+        return [(at(column), value) for column, value in mapping.items()]
+
+    def cells_from(mapping: dict, column: str) -> dict:
+        """(period, level, area) → (row number, text) of one column in the rows a filter picks."""
+        picked, index, wanted = {}, at(column), filters(mapping)
+        for number, row in enumerate(table.rows, start=2):
+            if row[level] in LEVELS and _matches(row, wanted):
+                picked[(row[period], row[level], area_of(row)[0])] = (number, row[index])
+        return picked
+
+    counts = cells_from(measure.count_filters, measure.count_column) if measure.count_filters else None
+    totals = None
+    if measure.total_filters:
+        totals = cells_from(measure.total_filters, measure.denominator_column or measure.count_column)
+    row_filters = filters(measure.row_filters)
+    value_at = at(measure.value_column)
+    count_at = at(measure.count_column) if measure.count_column and counts is None else None
+    denominator_at = at(measure.denominator_column) if measure.denominator_column and totals is None else None
+    identifiers, seen = set(), {}
+
+    def read(number, column, text, errors):
+        cell = read_cell(text)
+        if cell is None:
+            errors.append(f"Row {number}, column {column}: '{text}' {UNREADABLE}")
+        return cell
+
     for number, row in enumerate(table.rows, start=2):
         if row[level] not in LEVELS or not _matches(row, row_filters):
             continue
         area_code, old_la_code, area_name = area_of(row)
         key = (row[period], row[level], area_code)
+        if len(area_code) > 60 or len(old_la_code) > 30 or len(area_name) > 200 or len(row[region_code]) > 60:
+            result.errors.append(
+                f"Row {number}: the area's code or name is longer than any DfE uses: check the file "
+                "is as DfE publishes it"
+            )
+            continue
         if key in seen:
             result.errors.append(
                 f"Rows {seen[key]} and {number} both give '{measure.title}' for {area_name} in "
@@ -133,22 +192,30 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
             )
             continue
         seen[key] = number
-        cells = {column: read_cell(row[at(column)]) for column in measure_columns}
-        unreadable = [column for column, cell in cells.items() if cell is None]
-        for column in unreadable:
-            result.errors.append(
-                f"Row {number}, column {column}: '{row[at(column)]}' is not a number or one of DfE's "
-                "symbols (c, z, k, x, u, low)"
-            )
-        if unreadable:
+        errors = []
+        value = read(number, measure.value_column, row[value_at], errors)
+        count = denominator = None
+        if count_at is not None:
+            count = read(number, measure.count_column, row[count_at], errors)
+        elif counts is not None and key in counts:
+            count = read(counts[key][0], measure.count_column, counts[key][1], errors)
+        if denominator_at is not None:
+            denominator = read(number, measure.denominator_column, row[denominator_at], errors)
+        elif totals is not None and key in totals:
+            column = measure.denominator_column or measure.count_column
+            denominator = read(totals[key][0], column, totals[key][1], errors)
+        if errors:
+            result.errors += errors
             continue
-        count, value = cells[measure.count_column], cells[measure.value_column]
-        denominator = cells.get(measure.denominator_column) if denominator_at is not None else totals.get(key)
+        if identifier_at is not None:
+            identifiers.add(row[identifier_at])
+        count, denominator = count or Cell(), denominator or Cell()
         result.values.append(
             PublishedValue(
                 measure=measure,
                 source_file=published_file,
                 time_period=int(row[period]),
+                time_identifier=row[identifier_at] if identifier_at is not None else "",
                 geographic_level=row[level],
                 area_code=area_code,
                 old_la_code=old_la_code,
@@ -156,31 +223,190 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
                 region_code=row[region_code],
                 count=count.number,
                 count_symbol=count.symbol,
-                denominator=denominator.number if denominator else None,
-                denominator_symbol=denominator.symbol if denominator else "",
+                denominator=denominator.number,
+                denominator_symbol=denominator.symbol,
                 value=value.number,
                 value_symbol=value.symbol,
             )
         )
-    if not result.values and not result.errors:
+    if len(identifiers) > 1:
         result.errors.append(
-            f"The mapping '{measure.title}' matches no rows in this file: check its breakdown values"
+            f"The rows of '{measure.title}' mix time periods of different kinds "
+            f"({', '.join(sorted(identifiers))}): figures are compared only like with like, "
+            "so map each kind separately"
         )
+    elif identifiers:
+        result.time_identifier = identifiers.pop()
+        if measure.time_identifier and result.time_identifier != measure.time_identifier:
+            result.errors.append(
+                f"The mapping '{measure.title}' holds figures for the {measure.time_identifier.lower()}, "
+                f"but this file gives the {result.time_identifier.lower()}: figures are compared only "
+                "like with like, so map this file's figures as a measure of their own"
+            )
     return result
 
 
+def mappings_for_file(published_file: PublishedFile, table: PublishedTable) -> tuple[list, list, list, list]:
+    """The mappings a file imports through: (rows of the mappings used, mappings ignored, mappings
+    for these columns that match no rows, errors).
+
+    A mapping belongs to the kinds of file it was made from or has imported (a kind is a
+    file's name without its years). A file of a kind some mapping belongs to imports
+    through exactly those mappings. A file of a kind no mapping knows yet, such as an
+    edition under another name, is taken for an edition of every kind one of whose
+    mappings matches rows in it; the mappings of other kinds belong to other files and
+    are ignored. Every mapping of a kind the file is taken for must still match rows in
+    it: otherwise the file has changed, and it is refused, saying which mapping and why.
+    """
+    kind = file_kind(published_file.filename)
+    candidates = list(PublishedMeasure.objects.active().select_related("catalogue_entry", "indicator"))
+    groups = defaultdict(list)
+    for measure in candidates:
+        for measure_kind in measure.file_kinds or [f"mapping {measure.pk}"]:
+            groups[measure_kind].append(measure)
+    picked = {}
+    if kind in groups:
+        kinds = [kind]
+    else:
+        for measure in candidates:
+            if all(column in table.header for column in measure_columns(measure)):
+                picked[measure.pk] = measure_rows(table, measure, published_file)
+        kinds = [
+            group_kind
+            for group_kind, measures in groups.items()
+            if any(picked.get(m.pk) and (picked[m.pk].values or picked[m.pk].errors) for m in measures)
+        ]
+    used, errors = [], []
+    for measure in dict.fromkeys(measure for group_kind in kinds for measure in groups[group_kind]):
+        rows = picked.get(measure.pk) or measure_rows(table, measure, published_file)
+        earlier = " and ".join(measure.file_kinds) or "earlier"
+        if not rows.values and not rows.errors:
+            rows.errors.append(
+                f"The mapping '{measure.title}' matched earlier {earlier} files but matches no rows in "
+                f"this file: the file has changed ({_filter_words(measure.row_filters)} is not in it). "
+                "Edit the mapping, or retire it if DfE no longer publishes the measure"
+            )
+        elif rows.missing_columns:
+            rows.errors[-1] += (
+                f": it matched earlier {earlier} files, so the file has changed. Edit the mapping, or "
+                "retire it if DfE no longer publishes the measure"
+            )
+        used.append(rows)
+    used_pks = {rows.measure.pk for rows in used}
+    ignored = [measure for measure in candidates if measure.pk not in used_pks]
+    unmatched = [] if used else [measure for measure in candidates if measure.pk in picked]
+    if not used:
+        if unmatched:
+            first, others = unmatched[0], len(unmatched) - 1
+            errors.append(
+                f"No mapping matches rows in this file yet: the mapping '{first.title}', made for "
+                f"{' and '.join(first.file_kinds) or 'other'} files with these columns, matches no rows in "
+                f"this file{f', nor do {others} more' if others else ''}. "
+                "Add a mapping for each measure you want from this file"
+            )
+        else:
+            errors.append("No mapping matches rows in this file yet: add a mapping before importing it")
+    return used, ignored, unmatched, errors
+
+
+def _filter_words(filters: dict) -> str:
+    return ", ".join(f"{column} '{value}'" for column, value in filters.items()) or "its rows"
+
+
 def import_plan(published_file: PublishedFile) -> ImportPlan:
-    """Read the file and every mapping for its layout, saving nothing."""
+    """Read the file and every mapping that belongs to it, saving nothing."""
     table = published_table(published_file)
-    measures = list(measures_for_layout(published_file))
-    plan = ImportPlan(published_file, [measure_rows(table, measure, published_file) for measure in measures])
-    if not measures:
-        plan.errors.append("No mapping uses this file's layout yet: add a mapping before importing it")
+    used, ignored, unmatched, errors = mappings_for_file(published_file, table)
+    plan = ImportPlan(published_file, used, errors=errors, ignored=ignored, unmatched=unmatched)
+    mapped = {column for rows in used for column in measure_columns(rows.measure)}
+    plan.unmapped_columns = [column for column in table.measure_columns if column not in mapped]
+    _warn_of_older_files(plan)
+    plan.preview = [measure_preview(rows) for rows in used if rows.values and not rows.errors]
     return plan
+
+
+@dataclass
+class MeasurePreview:
+    """A measure's latest figures in a file, as the portal will show them once imported."""
+
+    measure: PublishedMeasure
+    year_label: str
+    years: list[str]
+    figures: int
+    council: PublishedValue | None
+    region: PublishedValue | None
+    england: PublishedValue | None
+    warnings: list[str]
+
+
+def measure_preview(rows: MeasureRows) -> MeasurePreview:
+    council = Council.from_settings()
+    latest = max(rows.years)
+    in_year = [value for value in rows.values if value.time_period == latest]
+    mine = next((value for value in in_year if council.is_this(value)), None)
+    region = None
+    if mine is not None:
+        region = next(
+            (
+                value
+                for value in in_year
+                if value.geographic_level == GeographicLevel.REGIONAL and value.area_code == mine.region_code
+            ),
+            None,
+        )
+    england = next((value for value in in_year if value.geographic_level == GeographicLevel.NATIONAL), None)
+    return MeasurePreview(
+        measure=rows.measure,
+        year_label=period_label(latest, rows.time_identifier or rows.measure.time_identifier),
+        years=[period_label(year, rows.time_identifier) for year in rows.years],
+        figures=len(rows.values),
+        council=mine,
+        region=region,
+        england=england,
+        warnings=rows.warnings,
+    )
+
+
+def _warn_of_older_files(plan: ImportPlan) -> None:
+    """Warn where the file would replace a year's figures that came from a newer file."""
+    measures = [rows.measure for rows in plan.measures if rows.values]
+    if not measures:
+        return
+    sources = defaultdict(set)
+    for measure_id, year, file_id in (
+        PublishedValue.objects.filter(measure__in=measures)
+        .exclude(source_file=plan.published_file)
+        .values_list("measure_id", "time_period", "source_file_id")
+        .distinct()
+    ):
+        sources[measure_id].add((year, file_id))
+    if not sources:
+        return
+    files = PublishedFile.objects.defer("content").in_bulk(
+        {file_id for pairs in sources.values() for _, file_id in pairs}
+    )
+    for rows in plan.measures:
+        pairs = sources.get(rows.measure.pk)
+        if not pairs or not rows.values:
+            continue
+        latest_here = max(rows.years)
+        latest_by_file = defaultdict(int)
+        for year, file_id in pairs:
+            latest_by_file[file_id] = max(latest_by_file[file_id], year)
+        for year, file_id in sorted(pairs):
+            if year in rows.years and latest_by_file[file_id] > latest_here:
+                other = files[file_id]
+                rows.warnings.append(
+                    f"'{rows.measure.title}': this replaces {rows.measure.period_label(year)} figures "
+                    f"imported on {timezone.localtime(other.imported_at or other.uploaded_at):%-d %B %Y} "
+                    f"from a newer file ({other.filename}, with figures to "
+                    f"{rows.measure.period_label(latest_by_file[file_id])})"
+                )
 
 
 def _fingerprint(value: PublishedValue) -> tuple:
     return (
+        value.time_identifier,
         value.geographic_level,
         value.area_code,
         value.old_la_code,
@@ -250,6 +476,17 @@ def published_file_import(*, published_file: PublishedFile) -> ImportResult:
     if to_delete:
         PublishedValue.objects.filter(pk__in=to_delete).delete()
     PublishedValue.objects.bulk_create(to_create, batch_size=2000)
+    kind = file_kind(published_file.filename)
+    for rows in plan.measures:
+        measure, changed = rows.measure, []
+        if kind not in measure.file_kinds:
+            measure.file_kinds = [*measure.file_kinds, kind]
+            changed.append("file_kinds")
+        if rows.time_identifier and not measure.time_identifier:
+            measure.time_identifier = rows.time_identifier
+            changed.append("time_identifier")
+        if changed:
+            measure.save(update_fields=changed)
     published_file.imported_at = timezone.now()
     published_file.save(update_fields=["imported_at"])
     return result
@@ -320,31 +557,119 @@ def measure_create(
     value_column: str,
     unit: str,
     polarity: str,
+    count_filters: dict[str, str] | None = None,
+    scale: str = "",
     catalogue_entry=None,
     indicator=None,
 ) -> PublishedMeasure:
-    """Save a mapping for a file's layout, once it picks one row per area and year from the file."""
+    """Save a mapping for a kind of file, once it picks one row per area and year from the file."""
     measure = PublishedMeasure(
         title=title,
         layout_signature=layout_signature(published_file.columns),
+        file_kinds=[file_kind(published_file.filename)],
         row_filters=row_filters,
+        count_filters=count_filters or {},
         total_filters=total_filters,
         count_column=count_column,
         denominator_column=denominator_column,
         value_column=value_column,
         unit=unit,
+        scale=scale,
         polarity=polarity,
         catalogue_entry=catalogue_entry,
         indicator=indicator,
     )
     measure.full_clean()
-    if any(existing.row_filters == row_filters for existing in measures_for_layout(published_file)):
-        raise ValidationError("A mapping already picks these rows from files in this layout")
-    rows = measure_rows(published_table(published_file), measure)
-    if rows.errors:
-        raise ValidationError(rows.errors)
+    table = published_table(published_file)
+    check_mapping(measure=measure, table=table)
     measure.save()
     return measure
+
+
+def check_mapping(*, measure: PublishedMeasure, table: PublishedTable) -> MeasureRows:
+    """Refuse a mapping that cannot be right for its file; returns what it picks from the file."""
+    problems = {}
+    if measure.count_filters and not measure.count_column:
+        problems["count_column"] = "Select the column with the count, or choose no rows for the count"
+    same_rows = (
+        PublishedMeasure.objects.active()
+        .exclude(pk=measure.pk)
+        .filter(row_filters=measure.row_filters, value_column=measure.value_column)
+    )
+    if any(set(other.file_kinds) & set(measure.file_kinds) for other in same_rows):
+        problems.setdefault("__all__", []).append(
+            "A mapping already picks these rows and column from this kind of file: edit that mapping instead"
+        )
+    if measure.catalogue_entry_id and measure.indicator_id:
+        problems["indicator"] = (
+            "Choose a national measure or a performance indicator, not both: one mapping feeds one indicator"
+        )
+    if problems:
+        raise ValidationError(problems)
+    rows = measure_rows(table, measure)
+    if rows.errors:
+        raise ValidationError(rows.errors)
+    if not rows.values:
+        raise ValidationError(
+            f"The mapping '{measure.title}' matches no rows in this file: check its breakdown values"
+        )
+    _check_columns_hold_the_right_figures(measure, rows)
+    _check_one_mapping_per_indicator_and_year(measure, rows)
+    return rows
+
+
+PERCENTAGE_OR_RATE_WORDS = ("percent", "pct", "rate", "pt_", "%", "proportion")
+
+
+def _check_columns_hold_the_right_figures(measure: PublishedMeasure, rows: MeasureRows) -> None:
+    problems = {}
+    denominator = measure.denominator_column
+    if denominator and (
+        (denominator == measure.value_column and not measure.total_filters)
+        or any(word in denominator.lower() for word in PERCENTAGE_OR_RATE_WORDS)
+    ):
+        problems["denominator_column"] = (
+            f"The column {denominator} holds percentages or rates, not the number of children the "
+            "measure is out of: select the column with the total, or none"
+        )
+    if measure.count_column and (measure.count_column == measure.value_column and not measure.count_filters):
+        problems["value_column"] = "Select a different column from the count"
+    if measure.count_column and all(value.count is None for value in rows.values):
+        problems["count_column"] = (
+            f"Every cell of {measure.count_column} in the measure's rows is a symbol, not a number: "
+            "select the column with the count, or none if the measure has no count"
+        )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_one_mapping_per_indicator_and_year(measure: PublishedMeasure, rows: MeasureRows) -> None:
+    """Two mappings may not feed one indicator for the same years."""
+    link = Q()
+    if measure.indicator_id:
+        link |= Q(indicator_id=measure.indicator_id)
+    if measure.catalogue_entry_id:
+        link |= Q(catalogue_entry_id=measure.catalogue_entry_id)
+    if not link:
+        return
+    others = PublishedMeasure.objects.active().exclude(pk=measure.pk).filter(link)
+    years = set(rows.years)
+    clash = (
+        PublishedValue.objects.filter(measure__in=others, time_period__in=years)
+        .values_list("measure__title", "time_period")
+        .distinct()
+        .first()
+    )
+    if clash:
+        title, year = clash
+        raise ValidationError(
+            {
+                "indicator" if measure.indicator_id else "catalogue_entry": (
+                    f"The mapping '{title}' already feeds this indicator for {period_label(year)}: "
+                    "retire that mapping first, or link this one to another indicator"
+                )
+            }
+        )
 
 
 def definition_version_add(
@@ -366,3 +691,59 @@ def definition_version_add(
             )
     version.save()
     return version
+
+
+@dataclass
+class MeasureSummary:
+    """One measure's latest figures after an import, for the command's report."""
+
+    measure: PublishedMeasure
+    years: list[str]
+    preview: MeasurePreview
+
+    def line(self) -> str:
+        def figure(value) -> str:
+            if value is None:
+                return "not published"
+            parts = []
+            if value.count is not None or value.count_symbol:
+                parts.append(f"count {value.count_symbol or _plain(value.count)}")
+            if value.denominator is not None or value.denominator_symbol:
+                parts.append(f"denominator {value.denominator_symbol or _plain(value.denominator)}")
+            return value.display + (f" ({', '.join(parts)})" if parts else "")
+
+        preview = self.preview
+        council = preview.council.area_name if preview.council else "The council"
+        region = preview.region.area_name if preview.region else "Region"
+        return (
+            f"{self.measure.title}, {preview.year_label}: {council} {figure(preview.council)}; "
+            f"England {figure(preview.england)}; {region} {figure(preview.region)}; "
+            f"years {', '.join(self.years)}"
+        )
+
+
+def _plain(number) -> str:
+    return f"{number:,.2f}".rstrip("0").rstrip(".") if number % 1 else f"{number:,.0f}"
+
+
+@dataclass
+class FileImport:
+    published_file: PublishedFile
+    result: ImportResult
+    summaries: list[MeasureSummary]
+    unmapped_columns: list[str]
+
+
+def published_statistics_import(*, name: str, content: bytes, user=None) -> FileImport:
+    """Keep a published file and import it through its mappings, all or nothing.
+
+    The upload screen and ``manage.py import_published`` both import through here.
+    """
+    with transaction.atomic():
+        published_file = published_file_upload(name=name, content=content, user=user)
+        if published_file.kind != PublishedFile.Kind.STATISTICS:
+            neighbours_import(published_file=published_file)
+            return FileImport(published_file, ImportResult(ImportPlan(published_file, [])), [], [])
+        result = published_file_import(published_file=published_file)
+    summaries = [MeasureSummary(preview.measure, preview.years, preview) for preview in result.plan.preview]
+    return FileImport(published_file, result, summaries, result.plan.unmapped_columns)

@@ -10,6 +10,11 @@ urlpatterns = [
     path("files/<int:pk>/", views.published_file, name="file"),
     path("files/<int:pk>/mapping/", views.measure_new, name="measure_new"),
     path("mappings/<int:pk>/definitions/new/", views.definition_new, name="definition_new"),
+    path("mappings/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
+    path("mappings/<int:pk>/retire/", views.measure_retire_view, name="measure_retire"),
+    path("mappings/<int:pk>/delete/", views.measure_delete_view, name="measure_delete"),
+    path("mappings/export.json", views.pack_export, name="pack_export"),
+    path("mappings/import/", views.pack_import, name="pack_import"),
     path("report-card/", views.report_card_page, name="report_card"),
     path("report-card.pdf", views.report_card_pdf, name="report_card_pdf"),
 ]

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "home",
     "outbox",
     "limits",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,12 @@ FIGURE_DUE_DAYS = env_int("FIGURE_DUE_DAYS", 30)
 # The largest figures file the import accepts.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# The most rows (below the headings) a figures file may hold; a longer file is refused
+# while it is read, so no upload holds a web worker for long.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+# An import saving more figures than this runs as a background job, so the request
+# that confirms it answers at once (each figure takes a few hundredths of a second).
+IMPORT_INLINE_FIGURES = env_int("IMPORT_INLINE_FIGURES", 200)
 # Published statistics (DfE): the council compared with England, its region and its
 # statistical neighbours, by its old three-digit and its new nine-character codes.
 COUNCIL_LA_CODE = env_str("COUNCIL_LA_CODE", "851")
@@ -325,6 +332,9 @@ REPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", 9
 # A compile that fails on a transient error tries again after 30 s, 60 s, 120 s...
 REPORT_RETRY_BACKOFF_SECONDS = env_int("REPORT_RETRY_BACKOFF_SECONDS", 30)
 REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", 5)
+# Four eyes: whoever compiles or writes a report cannot approve it. A council with a single
+# officer turns this off, and its reports then say they were approved by their author.
+REPORT_FOUR_EYES = env_bool("REPORT_FOUR_EYES", True)
 # A Board meeting is quorate when more than 1/BOARD_QUORUM_DIVISOR of its seats are present.
 BOARD_QUORUM_DIVISOR = env_int("BOARD_QUORUM_DIVISOR", 3)
 # Sign-in protection: after this many failures for one account or one address,
@@ -351,3 +361,8 @@ FEEDBACK_CONTACT_RETENTION_DAYS = env_int("FEEDBACK_CONTACT_RETENTION_DAYS", 90)
 # At most this many feedback messages from one network address in each window.
 FEEDBACK_MAX_PER_ADDRESS = env_int("FEEDBACK_MAX_PER_ADDRESS", 5)
 FEEDBACK_RATE_WINDOW_SECONDS = env_int("FEEDBACK_RATE_WINDOW_SECONDS", 60 * 60)
+
+# The API for reporting tools: each token may make this many requests a minute.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120)
+# The most figures one batch sent to the API may hold.
+API_BATCH_MAX_FIGURES = env_int("API_BATCH_MAX_FIGURES", 1000)

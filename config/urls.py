@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.urls import api_urls
+
 urlpatterns = [
     path("", include("home.urls")),
     path("account/", include("portal.urls")),
@@ -9,6 +11,8 @@ urlpatterns = [
     path("board/", include("board.urls")),
     path("published-statistics/", include("comparisons.urls")),
     path("audit/", include("audit.urls")),
+    path("api/v1/", api_urls),
+    path("api-tokens/", include("api.token_urls")),
     path("", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]

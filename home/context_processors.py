@@ -2,7 +2,12 @@ from django.conf import settings
 
 from .navigation import navigation_for
 
-SECTION_BY_NAMESPACE = {"objectives": "strategy", "indicators": "indicators", "board": "board"}
+SECTION_BY_NAMESPACE = {
+    "objectives": "strategy",
+    "indicators": "indicators",
+    "board": "board",
+    "api_tokens": "api_tokens",
+}
 SECTION_BY_URL_NAME = {"home": "home", "account": "account", "password_change": "account"}
 
 

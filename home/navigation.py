@@ -28,6 +28,8 @@ def navigation_for(user, current_section: str | None) -> list[dict]:
         items.append(NavigationItem("Feedback", reverse("communications:feedback_list"), "feedback"))
     if user.has_perm("audit.view_auditentry"):
         items.append(NavigationItem("Audit log", reverse("audit:log"), "audit"))
+    if user.has_perm("api.view_apitoken"):
+        items.append(NavigationItem("API tokens", reverse("api_tokens:list"), "api_tokens"))
     if user.is_staff:
         items.append(NavigationItem("Admin", reverse("admin:index"), "admin"))
     items.append(NavigationItem("Your account", reverse("account"), "account"))

@@ -9,8 +9,10 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from core.versions import version_claim
 
 from .choices import Unit
 from .models import Figure, FigureChange, PerformanceIndicator, Target
@@ -18,6 +20,9 @@ from .periods import Period
 
 SCALE = {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_10000: Decimal(10000)}
 TWO_PLACES = Decimal("0.01")
+# Figures are stored with 12 digits before the decimal point.
+TOO_LARGE = Decimal(10) ** 12
+TOO_LARGE_MESSAGE = "Enter a number smaller than 1,000,000,000,000"
 EDITABLE_FIELDS = ["value", "numerator", "denominator", "note", "quality", "source"]
 
 
@@ -50,7 +55,10 @@ def figure_values_clean(
     Raises ValidationError with messages that say what to do, keyed by field.
     """
     errors = {}
-    if numerator is not None or denominator is not None:
+    for name, part in (("numerator", numerator), ("denominator", denominator)):
+        if part is not None and abs(part) >= TOO_LARGE:
+            errors[name] = TOO_LARGE_MESSAGE
+    if not errors and (numerator is not None or denominator is not None):
         if not indicator.has_parts:
             errors["numerator"] = (
                 "Only percentages and rates have a numerator and denominator: enter the figure"
@@ -81,6 +89,8 @@ def value_error(indicator: PerformanceIndicator, value: Decimal | None) -> str |
     unit = indicator.unit
     if value is None:
         return "Select yes or no" if unit == Unit.YES_NO else "Enter the figure"
+    if abs(value) >= TOO_LARGE:
+        return TOO_LARGE_MESSAGE
     if unit == Unit.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
         return "Enter a percentage between 0 and 100"
     if unit == Unit.COUNT and (value < 0 or value != value.to_integral_value()):
@@ -183,13 +193,35 @@ def figure_save(
         figure.verified_at = figure.verified_by = None
         figure.version = 1 if is_new else figure.version + 1
         figure.updated_by = user
-        figure.save()
+        if is_new:
+            _insert_new(figure)
+        else:
+            figure.save()
         _record(figure, event=event, user=user, old_value=old_value, old_status=old_status)
     if submit and figure.status != Figure.Status.SUBMITTED and figure.can_move_to(Figure.Status.SUBMITTED):
         figure = figure_transition(
             figure_id=figure.pk, user=user, to_status=Figure.Status.SUBMITTED, expected_version=figure.version
         )
     return figure
+
+
+def _insert_new(figure: Figure) -> None:
+    """Insert a new figure; if someone else entered the same period's first, that is a conflict."""
+    try:
+        with transaction.atomic():
+            figure.save()
+    except IntegrityError:
+        # Another person's figure for this period was committed while this one was being
+        # saved: the unique constraint waited for it. Show theirs beside what this person typed.
+        current = (
+            Figure.objects.select_for_update(of=("self",))
+            .select_related("indicator", "updated_by")
+            .filter(indicator=figure.indicator, frequency=figure.frequency, period_start=figure.period_start)
+            .first()
+        )
+        if current is None:
+            raise
+        raise FigureConflict(current) from None
 
 
 TRANSITION_EVENTS = {
@@ -242,9 +274,17 @@ def figure_transition(
 
 @transaction.atomic
 def targets_set(
-    *, indicator: PerformanceIndicator, targets: dict[Period, Decimal | None], amber_tolerance: Decimal | None
+    *,
+    indicator: PerformanceIndicator,
+    targets: dict[Period, Decimal | None],
+    amber_tolerance: Decimal | None,
+    expected_version: int | None = None,
 ) -> None:
-    """Set, change or clear the indicator's targets for these periods, and its amber tolerance."""
+    """Set, change or clear the indicator's targets for these periods, and its amber tolerance.
+
+    EditConflict if someone saved the targets since the form was opened at ``expected_version``.
+    """
+    version_claim(indicator, expected_version=expected_version)
     errors = {}
     for period, value in targets.items():
         if value is not None:
@@ -268,5 +308,7 @@ def targets_set(
                 period_start=period.start,
                 defaults={"period_end": period.end, "value": value, "is_demo": False},
             )
-    PerformanceIndicator.objects.filter(pk=indicator.pk).update(amber_tolerance=amber_tolerance)
+    PerformanceIndicator.objects.filter(pk=indicator.pk).update(
+        amber_tolerance=amber_tolerance, edit_version=indicator.edit_version
+    )
     indicator.amber_tolerance = amber_tolerance

@@ -2,7 +2,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, StrictDecimalField, VersionedFormMixin
 from objectives.models import Organisation
 
 from .choices import Unit
@@ -20,15 +20,11 @@ def number_input() -> forms.TextInput:
 class FigureForm(GovukFormMixin, forms.Form):
     """Enter or change one indicator's figure for one period."""
 
-    value = forms.DecimalField(
-        label="Figure", required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
+    value = StrictDecimalField(
+        label="Figure", required=False, error_messages=NUMBER_ERRORS, widget=number_input()
     )
-    numerator = forms.DecimalField(
-        required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
-    )
-    denominator = forms.DecimalField(
-        required=False, error_messages=NUMBER_ERRORS, max_digits=14, widget=number_input()
-    )
+    numerator = StrictDecimalField(required=False, error_messages=NUMBER_ERRORS, widget=number_input())
+    denominator = StrictDecimalField(required=False, error_messages=NUMBER_ERRORS, widget=number_input())
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -190,16 +186,14 @@ class AdoptForm(GovukFormMixin, forms.Form):
         return Field.select(name)
 
 
-class TargetsForm(GovukFormMixin, forms.Form):
+class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
     """An indicator's targets for a run of periods, and how near counts as amber."""
 
     submit_label = "Save targets"
 
-    amber_tolerance = forms.DecimalField(
+    amber_tolerance = StrictDecimalField(
         label="Near target means within",
         required=False,
-        max_digits=14,
-        decimal_places=2,
         widget=number_input(),
         error_messages=NUMBER_ERRORS,
         help_text="How far short of the target a figure can be and still count as near target (amber), "
@@ -211,11 +205,9 @@ class TargetsForm(GovukFormMixin, forms.Form):
         self.periods = periods
         super().__init__(*args, **kwargs)
         for period in periods:
-            self.fields[self.field_name(period)] = forms.DecimalField(
+            self.fields[self.field_name(period)] = StrictDecimalField(
                 label=period.label,
                 required=False,
-                max_digits=14,
-                decimal_places=2,
                 widget=number_input(),
                 error_messages=NUMBER_ERRORS,
             )
@@ -228,6 +220,17 @@ class TargetsForm(GovukFormMixin, forms.Form):
             ),
             Button("submit", self.submit_label),
         )
+
+    def stored_values(self, current) -> dict:
+        saved = {
+            target.period_start: target.value
+            for target in current.targets.filter(
+                frequency=current.frequency, period_start__in=[period.start for period in self.periods]
+            )
+        }
+        return {"amber_tolerance": current.amber_tolerance} | {
+            self.field_name(period): saved.get(period.start) for period in self.periods
+        }
 
     @staticmethod
     def field_name(period) -> str:

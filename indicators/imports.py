@@ -9,16 +9,19 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.inputs import NumberError, control_character_error, parse_number
+
 from .choices import Unit
 from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_values_clean, period_errors
-from .models import Figure, FigureChange, PerformanceIndicator
+from .forms import FigureForm
+from .models import Figure, FigureChange, FigureUpload, PerformanceIndicator
 from .periods import Period, PeriodError, parse_period
 
 REQUIRED_COLUMNS = ["indicator", "period", "value"]
@@ -62,6 +65,15 @@ EXPORT_COLUMNS = [
     "sent_back",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The longest text a cell may hold: the note's limit, with room to spare. A longer
+# cell is refused as the file is read, before anything else is looked at.
+MAX_CELL_CHARACTERS = 5000
+MAX_COLUMNS = len(REQUIRED_COLUMNS + OPTIONAL_COLUMNS + READ_ONLY_COLUMNS)
+# The preview stops checking after this many rows with errors.
+MAX_ERROR_ROWS = 100
+# The same limits as the figure form, so whatever the form refuses the import refuses too.
+TEXT_LIMITS = {name: FigureForm.base_fields[name].max_length for name in ("note", "source")}
+NUMBER_FIELD = Figure._meta.get_field("value")
 YES = {"yes", "y", "1", "true"}
 NO = {"no", "n", "0", "false"}
 
@@ -107,10 +119,27 @@ class ImportRow:
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(column, message))
 
+    @property
+    def figure_as_read(self) -> str:
+        """The figure as the portal read it, the way it will be stored and shown."""
+        if not self.values or self.indicator is None:
+            text = self.raw.get("value", "")
+            if self.raw.get("numerator") or self.raw.get("denominator"):
+                text += f" ({self.raw.get('numerator', '')} of {self.raw.get('denominator', '')})"
+            return text
+        indicator = self.indicator
+        text = indicator.format_value(self.values["value"])
+        if self.values.get("numerator") is not None:
+            text += f" ({_number(self.values['numerator'])} of {_number(self.values['denominator'])})"
+        return text
+
 
 @dataclass
 class ImportPreview:
     rows: list[ImportRow]
+    # True when checking stopped at MAX_ERROR_ROWS rows with errors, before the end of the file.
+    stopped_early: bool = False
+    error_limit: int = MAX_ERROR_ROWS
 
     @property
     def errors(self) -> list[ImportRow]:
@@ -129,7 +158,11 @@ class ImportPreview:
 
 
 def read_table(*, name: str, content: bytes) -> list[list[str]]:
-    """The file's cells as text, row by row, or ImportFileError saying what is wrong."""
+    """The file's cells as text, row by row, or ImportFileError saying what is wrong.
+
+    Rows, columns and cells are counted while the file is read, so a file beyond the
+    limits is refused as soon as the first cell past a limit is met.
+    """
     if len(content) > settings.IMPORT_MAX_BYTES:
         limit = settings.IMPORT_MAX_BYTES // (1024 * 1024) or 1
         raise ImportFileError(f"The file must be smaller than {limit} MB")
@@ -143,10 +176,54 @@ def read_table(*, name: str, content: bytes) -> list[list[str]]:
             raise ImportFileError(
                 "The file must be saved as UTF-8: in Excel, choose 'CSV UTF-8' when saving"
             ) from None
-        return [row for row in csv.reader(io.StringIO(text))]
+        return _bounded(_csv_rows(text))
     if lowered.endswith(".xlsx"):
         return _read_xlsx(content)
     raise ImportFileError("The selected file must be a CSV or an Excel (.xlsx) file")
+
+
+def _csv_rows(text: str):
+    reader = csv.reader(io.StringIO(text))
+    try:
+        yield from reader
+    except csv.Error:
+        raise ImportFileError(
+            f"Row {reader.line_num} cannot be read: check its quotes, and that no cell holds more than "
+            f"{MAX_CELL_CHARACTERS:,} characters"
+        ) from None
+
+
+def _bounded(rows, *, padded: bool = False) -> list[list[str]]:
+    """The rows in a list, refusing the file at the first row, column or cell past a limit.
+
+    ``padded`` rows (from a spreadsheet) carry empty cells up to the reading width: they
+    are cut back to the sheet's widest row.
+    """
+    table = []
+    width = 0
+    for number, cells in enumerate(rows, start=1):
+        if number > settings.IMPORT_MAX_ROWS + 1:
+            raise ImportFileError(
+                f"The file has more than {settings.IMPORT_MAX_ROWS:,} rows: split it into smaller files"
+            )
+        used = len(cells)
+        while used and not cells[used - 1]:
+            used -= 1
+        if used > MAX_COLUMNS:
+            raise ImportFileError(
+                f"Row {number} has more than {MAX_COLUMNS} columns: keep only the template's columns"
+            )
+        for cell in cells:
+            if len(cell) > MAX_CELL_CHARACTERS:
+                raise ImportFileError(
+                    f"Row {number} has a cell of more than {MAX_CELL_CHARACTERS:,} characters: "
+                    "shorten it (a note can have up to 2,000)"
+                )
+        width = max(width, used)
+        table.append(cells)
+    if padded:
+        table = [cells[:width] + [""] * (width - len(cells[:width])) for cells in table]
+    return table
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
@@ -154,13 +231,29 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # The sheet's declared size, when it has one, refuses a sheet reaching column XFD
+        # before a single row is read.
+        if sheet.max_column is not None and sheet.max_column > MAX_COLUMNS:
+            raise ImportFileError(
+                f"The sheet has more than {MAX_COLUMNS} columns: keep only the template's columns"
+            )
+        if sheet.max_row is not None and sheet.max_row > settings.IMPORT_MAX_ROWS + 1:
+            raise ImportFileError(
+                f"The file has more than {settings.IMPORT_MAX_ROWS:,} rows: split it into smaller files"
+            )
+        rows = (
+            [_cell_text(value) for value in values]
+            for values in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+        )
+        return _bounded(rows, padded=True)
+    except ImportFileError:
+        raise
     except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
         raise ImportFileError("The selected file is not a valid Excel (.xlsx) file") from None
-    rows = []
-    for values in workbook.worksheets[0].iter_rows(values_only=True):
-        rows.append([_cell_text(value) for value in values])
-    workbook.close()
-    return rows
+    finally:
+        if "workbook" in locals():
+            workbook.close()
 
 
 def _cell_text(value) -> str:
@@ -168,13 +261,21 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, datetime.datetime | datetime.date):
         return f"{value:%Y-%m}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def preview_import(*, name: str, content: bytes, user, today: datetime.date | None = None) -> ImportPreview:
-    """Read and check every row against the database, saving nothing."""
+def preview_import(
+    *, name: str, content: bytes, user, today: datetime.date | None = None, first_row: int = 2
+) -> ImportPreview:
+    """Read and check every row against the database, saving nothing.
+
+    Rows are numbered as a spreadsheet numbers them, the first figure being row 2 under the
+    header; a batch sent to the API numbers its first figure 1 (``first_row``).
+    """
     today = today or timezone.localdate()
     table = [row for row in read_table(name=name, content=content)]
     while table and not any(cell.strip() for cell in table[-1]):
@@ -198,7 +299,7 @@ def preview_import(*, name: str, content: bytes, user, today: datetime.date | No
         raise ImportFileError("The file has the same column heading twice: keep one of each")
     records = [
         ImportRow(number=index, raw=dict(zip(header, [cell.strip() for cell in cells], strict=False)))
-        for index, cells in enumerate(table[1:], start=2)
+        for index, cells in enumerate(table[1:], start=first_row)
         if any(cell.strip() for cell in cells)
     ]
     if not records:
@@ -209,29 +310,47 @@ def preview_import(*, name: str, content: bytes, user, today: datetime.date | No
             objective__strategy__is_current=True
         )
     }
+    error_rows = 0
+    checked = []
     for row in records:
         _check_row(row, indicators=indicators, user=user, today=today)
-    _mark_duplicates(records)
-    _attach_existing(records, user=user)
-    return ImportPreview(records)
+        checked.append(row)
+        error_rows += bool(row.errors)
+        if error_rows >= MAX_ERROR_ROWS:
+            break
+    _mark_duplicates(checked)
+    _attach_existing(checked, user=user)
+    return ImportPreview(checked, stopped_early=len(checked) < len(records))
 
 
 def _decimal(row: ImportRow, column: str) -> Decimal | None:
-    text = row.raw.get(column, "").replace(",", "").replace("£", "").replace("%", "").strip()
-    if not text:
-        return None
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        row.error(column, f"'{row.raw[column]}' is not a number: enter a number, like 12 or 45.5")
+        return parse_number(
+            row.raw.get(column, ""),
+            max_digits=NUMBER_FIELD.max_digits,
+            decimal_places=NUMBER_FIELD.decimal_places,
+        )
+    except NumberError as error:
+        message = str(error)
+        row.error(column, f"'{row.raw[column]}' is not a number: {message[0].lower()}{message[1:]}")
         return None
-    if not number.is_finite():
-        row.error(column, f"'{row.raw[column]}' is not a number: enter a number, like 12 or 45.5")
-        return None
-    return number
+
+
+def _check_text(row: ImportRow) -> None:
+    for column, text in row.raw.items():
+        message = control_character_error(text)
+        if message:
+            row.error(column, message)
+    for column, limit in TEXT_LIMITS.items():
+        length = len(row.raw.get(column, ""))
+        if length > limit:
+            row.error(column, f"Shorten the {column} to {limit:,} characters or fewer (it has {length:,})")
 
 
 def _check_row(row: ImportRow, *, indicators: dict, user, today: datetime.date) -> None:
+    _check_text(row)
+    if row.errors:
+        return
     reference = row.raw.get("indicator", "")
     indicator = indicators.get(reference.lower()) or indicators.get(f"pi {reference}".lower())
     if indicator is None:
@@ -282,6 +401,9 @@ def _check_row(row: ImportRow, *, indicators: dict, user, today: datetime.date) 
             f"'{row.raw['quality']}' is not a data quality: enter one of good, provisional, "
             "estimated or incomplete",
         )
+    longest_source = Figure._meta.get_field("source").max_length
+    if len(row.raw.get("source", "")) > longest_source:
+        row.error("source", f"Enter a source of {longest_source} characters or fewer")
     if row.errors:
         return
     try:
@@ -334,10 +456,62 @@ def _attach_existing(rows: list[ImportRow], *, user) -> None:
             )
 
 
+def import_request(*, upload: FigureUpload, preview: ImportPreview, submit: bool) -> None:
+    """Queue the import of a checked file with many figures; its page shows how it goes."""
+    from .tasks import import_figures
+
+    updated = FigureUpload.objects.filter(pk=upload.pk, state=FigureUpload.State.CHECKED).update(
+        state=FigureUpload.State.IMPORTING, submit_figures=submit, figures_to_save=len(preview.to_save)
+    )
+    if updated:
+        transaction.on_commit(lambda: import_figures.delay(upload_id=upload.pk))
+
+
+def import_run(*, upload_id: int) -> FigureUpload:
+    """Import a queued file all together or not at all, recording the outcome on the upload.
+
+    Idempotent: a file already imported or refused is left as it is.
+    """
+    with transaction.atomic():
+        upload = FigureUpload.objects.select_for_update().select_related("uploaded_by").get(pk=upload_id)
+        if upload.state != FigureUpload.State.IMPORTING:
+            return upload
+        try:
+            preview = commit_import(
+                name=upload.filename,
+                content=bytes(upload.content),
+                user=upload.uploaded_by,
+                submit=upload.submit_figures,
+            )
+        except ImportFileError as error:
+            upload.state, upload.outcome = FigureUpload.State.FAILED, str(error)[:300]
+        else:
+            if preview.is_valid:
+                saved = len(preview.to_save)
+                upload.state, upload.imported_at = FigureUpload.State.IMPORTED, timezone.now()
+                unchanged = preview.count("unchanged")
+                upload.outcome = f"{saved} figure{'s' if saved != 1 else ''} imported; {unchanged} unchanged."
+            else:
+                upload.state = FigureUpload.State.FAILED
+                upload.outcome = (
+                    "The figures changed since the file was checked, so nothing was saved: upload it again"
+                )
+        upload.save(update_fields=["state", "outcome", "imported_at"])
+    return upload
+
+
+def import_failed(*, upload_id: int) -> None:
+    """A job that stopped unexpectedly leaves the file refused, not importing for ever."""
+    FigureUpload.objects.filter(pk=upload_id, state=FigureUpload.State.IMPORTING).update(
+        state=FigureUpload.State.FAILED,
+        outcome="The import could not finish, so nothing was saved: upload it again",
+    )
+
+
 @transaction.atomic
-def commit_import(*, name: str, content: bytes, user, submit: bool) -> ImportPreview:
+def commit_import(*, name: str, content: bytes, user, submit: bool, first_row: int = 2) -> ImportPreview:
     """Check the file again and save every new or changed figure, or nothing."""
-    preview = preview_import(name=name, content=content, user=user)
+    preview = preview_import(name=name, content=content, user=user, first_row=first_row)
     if not preview.is_valid:
         return preview
     try:

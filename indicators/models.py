@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.versions import edit_version_field
+
 from .choices import Computation, Frequency, Polarity, RagStatus, Trend, Unit
 from .performance import rag_status, trend
 from .periods import Period
@@ -71,6 +73,8 @@ class PerformanceIndicatorQuerySet(models.QuerySet):
 
 
 class PerformanceIndicator(models.Model):
+    # The version of the indicator's targets: the targets form checks it before saving.
+    edit_version = edit_version_field()
     objective = models.ForeignKey("objectives.Objective", on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveSmallIntegerField(help_text="Order within the objective.")
     actions = models.ManyToManyField(
@@ -150,7 +154,7 @@ class PerformanceIndicator(models.Model):
         return bool(
             user.has_perm("indicators.change_figure")
             and self.owner_id is not None
-            and self.owner_id == user.organisation_id
+            and user.enters_figures_for(self.owner_id)
         )
 
     @property
@@ -317,13 +321,27 @@ class Target(PeriodFields):
 
 
 class FigureUpload(models.Model):
-    """A figures file someone uploaded, kept so the preview and the import read the same bytes."""
+    """A figures file someone uploaded, kept so the preview and the import read the same bytes.
+
+    A file with many figures is imported by a background job; its state is kept here so
+    the page can say how it went.
+    """
+
+    class State(models.TextChoices):
+        CHECKED = "checked", "Checked"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Not imported"
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
     imported_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.CHECKED)
+    submit_figures = models.BooleanField(default=False)
+    figures_to_save = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -17,6 +17,9 @@ MONTHS_IN = {
     Frequency.ANNUAL: 12,
 }
 FINANCIAL_YEAR_START_MONTH = 4
+# The years a period typed or linked to may start in: wide enough for any record the
+# council keeps, narrow enough that periods around it are always real dates.
+FIRST_YEAR, LAST_YEAR = 1950, 2199
 
 
 class PeriodError(ValueError):
@@ -122,16 +125,24 @@ class Period:
 
 
 CODE_PATTERNS = [
-    (re.compile(r"^(\d{4})-(\d{2})$"), Frequency.MONTHLY),
-    (re.compile(r"^(\d{4})-(\d{2}) ?Q([1-4])$", re.IGNORECASE), Frequency.QUARTERLY),
-    (re.compile(r"^(\d{4})-(\d{2}) ?H([12])$", re.IGNORECASE), Frequency.HALF_YEARLY),
+    (re.compile(r"^(\d{4})-(\d{2})$", re.ASCII), Frequency.MONTHLY),
+    (re.compile(r"^(\d{4})-(\d{2}) ?Q([1-4])$", re.IGNORECASE | re.ASCII), Frequency.QUARTERLY),
+    (re.compile(r"^(\d{4})-(\d{2}) ?H([12])$", re.IGNORECASE | re.ASCII), Frequency.HALF_YEARLY),
 ]
-ANNUAL_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+ANNUAL_PATTERN = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+
+
+def check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}, not {year}")
 
 
 def parse_period(code: str, frequency: str) -> Period:
     """Read a period code of the given frequency, as written by ``Period.code``."""
     text = (code or "").strip()
+    year_match = re.match(r"^(\d{4})", text, re.ASCII)
+    if year_match:
+        check_year(int(year_match.group(1)))
     if frequency == Frequency.ANNUAL:
         match = ANNUAL_PATTERN.match(text)
         if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)):

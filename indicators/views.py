@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import posted_data, posted_files
+from core.versions import EditConflict
 from objectives.models import Organisation
 from objectives.selectors import current_strategy_or_404
 
@@ -24,11 +25,12 @@ from .imports import (
     as_xlsx,
     commit_import,
     export_rows,
+    import_request,
     preview_import,
     template_rows,
 )
 from .models import CatalogueEntry, Figure, FigureChange, FigureUpload, PerformanceIndicator
-from .periods import Period, PeriodError
+from .periods import Period, PeriodError, check_year
 from .selectors import due_date, indicator_statuses, sees_exact_figures
 from .services import catalogue_adopt
 
@@ -51,7 +53,9 @@ def figure_for_user_or_404(user, pk: int) -> Figure:
 
 def period_from_url(indicator: PerformanceIndicator, start: str) -> Period:
     try:
-        return Period(indicator.frequency, datetime.date.fromisoformat(start))
+        date = datetime.date.fromisoformat(start)
+        check_year(date.year)
+        return Period(indicator.frequency, date)
     except (ValueError, PeriodError):
         raise Http404("No such period for this indicator") from None
 
@@ -278,11 +282,21 @@ def import_upload(request):
 
 @permission_required("indicators.change_figure", raise_exception=True)
 def import_preview(request, pk: int):
-    upload = get_object_or_404(FigureUpload, pk=pk, uploaded_by=request.user, imported_at__isnull=True)
+    upload = get_object_or_404(
+        FigureUpload.objects.exclude(state=FigureUpload.State.CHECKED, imported_at__isnull=False),
+        pk=pk,
+        uploaded_by=request.user,
+    )
+    if upload.state != FigureUpload.State.CHECKED:
+        return render(request, "indicators/import_progress.html", {"upload": upload})
     form = ConfirmImportForm(posted_data(request))
     error = None
     try:
         if request.method == "POST" and form.is_valid():
+            checked = preview_import(name=upload.filename, content=bytes(upload.content), user=request.user)
+            if checked.is_valid and len(checked.to_save) > settings.IMPORT_INLINE_FIGURES:
+                import_request(upload=upload, preview=checked, submit=form.cleaned_data["submit_figures"])
+                return redirect("indicators:import_preview", pk=upload.pk)
             preview = commit_import(
                 name=upload.filename,
                 content=bytes(upload.content),
@@ -405,14 +419,23 @@ def targets_edit(request, pk: int):
     initial = {"amber_tolerance": indicator.amber_tolerance} | {
         TargetsForm.field_name(period): existing.get(period.start) for period in periods
     }
-    form = TargetsForm(posted_data(request), initial=initial, indicator=indicator, periods=periods)
+    form = TargetsForm(
+        posted_data(request),
+        initial=initial,
+        indicator=indicator,
+        periods=periods,
+        version=indicator.edit_version,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             targets_set(
                 indicator=indicator,
                 targets=form.targets,
                 amber_tolerance=form.cleaned_data["amber_tolerance"],
+                expected_version=form.version_opened,
             )
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
         except ValidationError as error:
             for name, messages_for_field in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, messages_for_field)

@@ -1,12 +1,12 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, VersionedFormMixin
 
 from .models import Action
 
 
-class ProgressUpdateForm(GovukFormMixin, forms.Form):
+class ProgressUpdateForm(VersionedFormMixin, GovukFormMixin, forms.Form):
     submit_label = "Record progress"
 
     status = forms.ChoiceField(
@@ -22,6 +22,10 @@ class ProgressUpdateForm(GovukFormMixin, forms.Form):
         max_length=3000,
         error_messages={"required": "Enter what has happened since the last update"},
     )
+
+    def stored_values(self, current) -> dict:
+        latest = current.updates.order_by("-pk").first()
+        return {"status": current.status, "note": latest.note if latest else ""}
 
     def layout_field(self, name):
         if name == "status":

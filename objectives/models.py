@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.versions import edit_version_field
+
 
 class Organisation(models.Model):
     """A council directorate or partner agency that leads actions and owns indicators."""
@@ -272,6 +274,7 @@ class Action(models.Model):
         OFF_TRACK = "off_track", "Off track"
         COMPLETE = "complete", "Complete"
 
+    edit_version = edit_version_field()
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveSmallIntegerField(help_text="Order within the objective.")
     text = models.TextField()

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.versions import version_claim
+
 from .models import (
     Action,
     ActionUpdate,
@@ -303,10 +305,17 @@ def can_record_progress(user, action: Action) -> bool:
 
 
 @transaction.atomic
-def action_progress_record(*, action: Action, user, status: str, note: str) -> ActionUpdate:
-    """Record a dated progress update; the action takes the update's status."""
+def action_progress_record(
+    *, action: Action, user, status: str, note: str, expected_version: int | None = None
+) -> ActionUpdate:
+    """Record a dated progress update; the action takes the update's status.
+
+    EditConflict if someone recorded progress since the person opened the action at
+    ``expected_version``, so nobody's status is replaced unseen.
+    """
     if not can_record_progress(user, action):
         raise PermissionDenied
+    version_claim(action, expected_version=expected_version)
     update = ActionUpdate(
         action=action,
         status=choice_value(status, Action.Status, "The update"),
@@ -316,6 +325,6 @@ def action_progress_record(*, action: Action, user, status: str, note: str) -> A
     )
     update.full_clean()
     update.save()
-    Action.objects.filter(pk=action.pk).update(status=update.status)
+    Action.objects.filter(pk=action.pk).update(status=update.status, edit_version=action.edit_version)
     action.status = update.status
     return update

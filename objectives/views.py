@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core.forms import posted_data
+from core.versions import EditConflict
 
 from .forms import ProgressUpdateForm
 from .models import Action, Objective
@@ -50,14 +51,25 @@ def action_detail(request, pk: int):
         objective__strategy=strategy,
     )
     can_update = can_record_progress(request.user, action)
-    form = ProgressUpdateForm(posted_data(request), initial={"status": action.status})
+    form = ProgressUpdateForm(
+        posted_data(request), initial={"status": action.status}, version=action.edit_version
+    )
     if request.method == "POST":
         if not can_update:
             raise PermissionDenied
         if form.is_valid():
-            action_progress_record(action=action, user=request.user, **form.cleaned_data)
-            messages.success(request, f"Progress on action {action.reference} has been recorded.")
-            return redirect(action)
+            try:
+                action_progress_record(
+                    action=action,
+                    user=request.user,
+                    expected_version=form.version_opened,
+                    **form.cleaned_data,
+                )
+            except EditConflict as conflict:
+                form.show_conflict(conflict.current)
+            else:
+                messages.success(request, f"Progress on action {action.reference} has been recorded.")
+                return redirect(action)
     updates = action.updates.select_related("recorded_by")
     return render(
         request,

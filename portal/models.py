@@ -16,6 +16,10 @@ class User(AbstractUser):
         help_text="Contributors enter data for the indicators this organisation owns.",
     )
 
+    # The organisations an API token's account sends figures for, set when the token is checked;
+    # people's accounts keep their one organisation.
+    token_organisation_ids: frozenset[int] = frozenset()
+
     class Meta:
         ordering = ["username"]
 
@@ -29,6 +33,12 @@ class User(AbstractUser):
             names = {name: role for role, name in GROUP_NAMES.items()}
             self._roles = frozenset(names[g.name] for g in self.groups.all() if g.name in names)
         return self._roles
+
+    def enters_figures_for(self, organisation_id) -> bool:
+        """A contributor enters the figures of their own organisation's indicators."""
+        if organisation_id is None:
+            return False
+        return organisation_id == self.organisation_id or organisation_id in self.token_organisation_ids
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles

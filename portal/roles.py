@@ -35,7 +35,7 @@ READ_NEWSLETTERS = ["communications.view_newsletter"]
 ENTER_FIGURES = ["indicators.view_figure", "indicators.add_figure", "indicators.change_figure"]
 
 # The officer may do everything in these apps; the other roles get named permissions.
-OFFICER_APPS = {"objectives", "indicators", "board", "comparisons", "communications"}
+OFFICER_APPS = {"objectives", "indicators", "board", "comparisons", "communications", "api"}
 
 ROLE_PERMISSIONS = {
     # and every permission of OFFICER_APPS, added in create_role_groups

@@ -24,6 +24,19 @@ SIGN_IN_FIRST = {"anonymous": "sign-in"}
 EVERYONE = {persona: 200 for persona in PERSONAS}
 OFFICERS_ONLY = {"contributor": 403, "board_member": 403, "councillor": 403}
 
+API_OPERATIONS = [
+    "strategy",
+    "objectives",
+    "actions",
+    "indicators",
+    "figures",
+    "figures_send",
+    "published_values",
+    "comparisons",
+    "meetings",
+    "reports",
+]
+
 # url name -> expected answer per persona: a status code, or "sign-in" for a
 # redirect to the sign-in page.
 EXPECTED = {
@@ -76,6 +89,10 @@ EXPECTED = {
     "board:report_commentary": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_comment": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_invite": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:report_pdf": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
     "board:meeting_new": SIGN_IN_FIRST
     | SIGNED_IN
@@ -90,8 +107,14 @@ EXPECTED = {
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:meeting_minutes_approve": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
-    "board:meeting_record_add": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # Only whoever holds a seat sends apologies for it; none of the personas holds one.
+    "board:meeting_apologies": SIGN_IN_FIRST | {persona: 403 for persona in SIGNED_IN},
+    "board:meeting_pack": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "board:meeting_record_add": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "board:action_done": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:action_reopen": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "board:actions": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
+    "board:actions_open": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
     "board:paper": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
     "board:run": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "board_member": 403, "councillor": 403},
     # POST only; the journeys are in test_reports.
@@ -127,6 +150,20 @@ EXPECTED = {
     "comparisons:definition_new": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:measure_edit": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:measure_delete": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    # Only POST is accepted; the journeys are in test_published_imports.
+    "comparisons:measure_retire": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "comparisons:pack_export": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:pack_import": SIGN_IN_FIRST
+    | SIGNED_IN
+    | {"contributor": 403, "board_member": 403, "councillor": 403},
     "comparisons:report_card": SIGN_IN_FIRST | SIGNED_IN,
     "comparisons:report_card_pdf": SIGN_IN_FIRST | SIGNED_IN,
     # Communications: the newsletter, the young people's pages and feedback.
@@ -143,6 +180,14 @@ EXPECTED = {
     "communications:feedback_sent": EVERYONE,
     "communications:feedback_list": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:feedback_review": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    # The API answers tokens, not sessions: without a token everyone is refused with a JSON 401.
+    **{f"api:{name}": {persona: 401 for persona in PERSONAS} for name in API_OPERATIONS},
+    "api:openapi-json": EVERYONE,
+    "api:api-root": {persona: 404 for persona in PERSONAS},
+    "api_tokens:list": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "api_tokens:new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    # POST only; the journeys are in test_api.
+    "api_tokens:revoke": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
 }
 
 # The admin site has its own guard (staff only); its pages without arguments are
@@ -156,6 +201,8 @@ ADMIN_EXCEPTIONS = {
     ("admin:autocomplete", "superuser"): 403,
     # Audit entries are only ever added by the portal itself.
     ("admin:audit_auditentry_add", "superuser"): 403,
+    # API tokens are issued on the portal's page, the only one that shows the secret.
+    ("admin:api_apitoken_add", "superuser"): 302,
 }
 
 
@@ -246,7 +293,12 @@ def url_kwargs(name, demo_strategy, figure):
     objective = demo_strategy.objectives[1]
     if name in ("comparisons:file", "comparisons:measure_new"):
         return {"pk": published_statistics_file().pk}
-    if name == "comparisons:definition_new":
+    if name in (
+        "comparisons:definition_new",
+        "comparisons:measure_edit",
+        "comparisons:measure_retire",
+        "comparisons:measure_delete",
+    ):
         return {"pk": published_measure(published_statistics_file()).pk}
     if name.startswith("board:") and name != "board:overview":
         report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
@@ -258,11 +310,17 @@ def url_kwargs(name, demo_strategy, figure):
             "board:meeting_attendance": {"pk": meeting.pk},
             "board:meeting_minutes": {"pk": meeting.pk},
             "board:meeting_minutes_approve": {"pk": meeting.pk},
+            "board:meeting_apologies": {"pk": meeting.pk},
+            "board:meeting_pack": {"pk": meeting.pk},
             "board:meeting_record_add": {"pk": meeting.pk, "kind": "decision"},
             "board:action_done": {"pk": factories.BoardActionFactory(raised_at=meeting).pk},
+            "board:action_reopen": {"pk": factories.BoardActionFactory(raised_at=meeting, status="done").pk},
+            "board:actions": {},
+            "board:actions_open": {},
             "board:paper": {"pk": factories.paper_for(meeting).pk},
             "board:run": {"pk": report.compile_run.pk},
             "board:report_step": {"pk": report.pk, "step": "approve"},
+            "board:report_comment": {"pk": report.pk, "reference": report.data.indicators[0].reference},
             "board:report_compile": {},
             "board:reports": {},
         }.get(name, {"pk": report.pk})
@@ -279,6 +337,7 @@ def url_kwargs(name, demo_strategy, figure):
         "indicators:targets": {"pk": figure.indicator_id},
         "indicators:export": {"fmt": "csv"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
+        "api_tokens:revoke": {"pk": 1},
     }.get(name, {})
 
 
@@ -356,9 +415,12 @@ REFUSED_POSTS = {
     "board:meeting_minutes_approve": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:meeting_record_add": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:action_done": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:action_reopen": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:report_compile": {"contributor": 403, "board_member": 403, "councillor": 403},
     "board:report_step": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "board:report_invite": {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:figure_action": {"board_member": 403, "councillor": 403},
+    "comparisons:measure_retire": {"contributor": 403, "board_member": 403, "councillor": 403},
     "two_factor_turn_off": {"officer": 403, "superuser": 403},
 }
 

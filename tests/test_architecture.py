@@ -28,6 +28,8 @@ LAYERS = [
     {"comparisons", "communications"},
     # The Board and its evaluation reports, which draw on all of the above.
     {"board"},
+    # The API for reporting tools serves the apps above; nothing imports it but the URLs.
+    {"api"},
     # The portal as a whole: home pages, health checks, navigation, loading and backing up.
     {"home"},
     # Settings, URLs, the Celery app, WSGI/ASGI.

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from indicators.models import Figure, PerformanceIndicator
 from portal.models import User
+from portal.roles import Role
 
 from . import factories
 from . import test_access as access
@@ -188,6 +189,7 @@ def test_every_page_reflows_at_320_css_pixels(
 def test_the_report_journey_from_compiling_to_the_board_reading_it(
     live_server, demo_strategy, officer, board_member, redis_url, browser_page
 ):
+    second_officer = factories.UserFactory(username="sam", roles=[Role.OFFICER])
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app as celery_app
@@ -212,6 +214,11 @@ def test_the_report_journey_from_compiling_to_the_board_reading_it(
     page.get_by_label("Executive summary").fill("Most indicators are on or near target.")
     page.get_by_role("button", name="Save commentary").click()
     page.get_by_role("button", name="Submit for approval").click()
+    # Four eyes: another officer approves.
+    report_url = page.url
+    page.get_by_role("button", name="Sign out").click()
+    sign_in_by_keyboard(page, live_server, second_officer.username)
+    page.goto(report_url)
     page.get_by_role("button", name="Approve").click()
     page.get_by_label("Add it to the papers for a meeting").select_option(label=str(meeting))
     page.get_by_role("button", name="Publish to the Board").click()
@@ -319,6 +326,7 @@ def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
     )
     statistics = PublishedFile.objects.get(filename=PLACEMENT_STABILITY_FILE.name)
     neighbours = PublishedFile.objects.get(filename=NEIGHBOURS_FILE.name)
+    indicator_measure = PublishedMeasure.objects.get(catalogue_entry__code="cla-placements-3-plus")
     officer_pages = [
         reverse("comparisons:files"),
         reverse("comparisons:upload"),
@@ -326,6 +334,9 @@ def test_published_statistics_pages_pass_the_accessibility_scan_and_reflow(
         reverse("comparisons:file", kwargs={"pk": neighbours.pk}),
         reverse("comparisons:measure_new", kwargs={"pk": statistics.pk}),
         reverse("comparisons:definition_new", kwargs={"pk": PublishedMeasure.objects.first().pk}),
+        reverse("comparisons:measure_edit", kwargs={"pk": indicator_measure.pk}),
+        reverse("comparisons:measure_delete", kwargs={"pk": indicator_measure.pk}),
+        reverse("comparisons:pack_import"),
         reverse("comparisons:report_card"),
         reverse("indicators:list"),
         indicator.get_absolute_url(),
@@ -550,3 +561,37 @@ def test_a_board_member_reads_a_report_with_the_keyboard_alone(
     press_enter_on(page, lambda focused: focused["href"] == report.get_absolute_url())
     assert page.url == f"{live_server.url}{report.get_absolute_url()}"
     assert page.get_by_text("A good half-year.").is_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_officer_issues_an_api_token_and_copies_it_once(live_server, officer, agency_a, browser_page):
+    from api.models import ApiToken
+
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, officer.username)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="API tokens").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Issue a token").click()
+    page.get_by_role("button", name="Issue the token").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Name of the system").fill("Power BI dashboard")
+    page.get_by_label("Read the strategy, verified figures").check()
+    expires = datetime.date.today() + datetime.timedelta(days=90)
+    page.get_by_label("Day").fill(str(expires.day))
+    page.get_by_label("Month").fill(str(expires.month))
+    page.get_by_label("Year").fill(str(expires.year))
+    page.get_by_role("button", name="Issue the token").click()
+    assert page.get_by_text("Token issued for Power BI dashboard").is_visible()
+    secret = page.locator("#token-secret").text_content()
+    assert secret.startswith("cpp_")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    page.get_by_role("link", name="Back to API tokens").click()
+    assert secret not in page.content()
+    page.get_by_role("button", name="Revoke the token for Power BI dashboard").click()
+    assert page.get_by_text("The token for Power BI dashboard is revoked").is_visible()
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert ApiToken.objects.get().revoked_by == officer

@@ -582,3 +582,27 @@ def test_a_published_issue_cannot_be_published_again(councillors, django_capture
     with pytest.raises(ValidationError):
         newsletter_publish(newsletter=newsletter)
     assert len(mail.outbox) == 2
+
+
+def test_headline_figures_show_their_target_rounded_to_whole_percentages(demo_strategy, councillor, client):
+    from decimal import Decimal
+
+    from communications.selectors import readable_figure
+    from indicators.choices import Unit
+
+    indicator = PerformanceIndicator.objects.filter(
+        objective__strategy=demo_strategy.strategy, counts_children=False
+    ).first()
+    indicator.unit = Unit.PERCENTAGE
+    indicator.save()
+    latest = last_ended_period(indicator.frequency)
+    verified(indicator, Decimal("61.46"), period=latest)
+    factories.TargetFactory(indicator=indicator, period_start=latest.start, value=Decimal("70"))
+    newsletter = make_issue(status=Newsletter.Status.DRAFT)
+    newsletter.headline_indicators.set([indicator])
+    newsletter_publish(newsletter=newsletter)
+    client.force_login(councillor)
+    page = client.get(newsletter.get_absolute_url()).content.decode()
+    assert "61%" in page and "61.46" not in page and "Target 70%: off target." in page
+    assert readable_figure(Decimal("1234.5"), Unit.COUNT) == "1,235"
+    assert readable_figure(Decimal("12.5"), Unit.COUNT) == "12.5"

@@ -95,7 +95,10 @@ def test_open_actions_are_carried_forward_until_done(client, officer):
     for meeting in (second, third):
         page = client.get(meeting.get_absolute_url()).content.decode()
         assert "Review the pledge with the Children in Care Council" in page and "Overdue" in page
-    client.post(reverse("board:action_done", kwargs={"pk": action.pk}), {"meeting": third.pk})
+    client.post(
+        reverse("board:action_done", kwargs={"pk": action.pk}),
+        {"meeting": third.pk, "note": "Completed because the Council reviewed it"},
+    )
     action.refresh_from_db()
     assert action.status == BoardAction.Status.DONE
     assert "Review the pledge" not in client.get(third.get_absolute_url()).content.decode()

@@ -13,11 +13,12 @@ from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.urls import reverse
 
-from board.models import CompileRun, EvaluationReport
+from board.models import CompileRun, EvaluationReport, Meeting
 from board.reports import latest_ended_half_year, report_request, stuck_runs_requeue
 from config.celery import app as celery_app
 from indicators.models import Figure
 from indicators.periods import Period
+from portal.roles import Role
 
 from . import factories
 from .compile_pause_worker import COMPILE_PAUSE_VARIABLE
@@ -58,12 +59,17 @@ def test_the_officer_compiles_reviews_and_publishes_a_report(
     commentary = reverse("board:report_commentary", kwargs={"pk": report.pk})
     client.post(commentary, {"executive_summary": "Placement stability improved.", "objective_1": "Good."})
     client.post(step)
+    # Four eyes: a second officer approves what the first compiled and wrote.
+    client.force_login(factories.UserFactory(username="second-officer", roles=[Role.OFFICER]))
     client.post(reverse("board:report_step", kwargs={"pk": report.pk, "step": "approve"}))
 
     client.force_login(board_member)
     assert client.get(report.get_absolute_url()).status_code == 404  # not published yet
 
-    meeting = factories.MeetingFactory()
+    # Published to a meeting to come: past meetings are not offered.
+    meeting = factories.MeetingFactory(
+        date=datetime.date.today() + datetime.timedelta(days=30), status=Meeting.Status.SCHEDULED
+    )
     client.force_login(officer)
     client.post(
         reverse("board:report_step", kwargs={"pk": report.pk, "step": "publish"}), {"meeting": meeting.pk}

@@ -9,6 +9,8 @@ from indicators.charts import series_chart
 from indicators.models import PerformanceIndicator, format_in_unit
 from indicators.suppression import shown_figure
 
+from ..snapshot import FigureRow, IndicatorEntry
+
 register = template.Library()
 
 
@@ -17,26 +19,26 @@ def _decimal(value):
 
 
 @register.simple_tag
-def snapshot_figure(entry: dict, row: dict, exact: bool) -> str:
+def snapshot_figure(entry: IndicatorEntry, row: FigureRow, exact: bool) -> str:
     """A snapshot figure in its unit, hidden as "c" when small and the reader is not the officer."""
-    value = _decimal(row.get("value"))
+    value = _decimal(row.value)
     if not exact:
         shown = shown_figure(
             value=value,
-            counts_children=entry["counts_children"],
-            numerator=_decimal(row.get("numerator")),
-            denominator=_decimal(row.get("denominator")),
+            counts_children=entry.counts_children,
+            numerator=_decimal(row.numerator),
+            denominator=_decimal(row.denominator),
         )
         if shown.suppressed:
             return shown.symbol
-    return format_in_unit(value, entry["unit"]) if value is not None else "–"
+    return format_in_unit(value, entry.unit) if value is not None else "–"
 
 
 @register.simple_tag
-def snapshot_value(entry: dict, value) -> str:
+def snapshot_value(entry: IndicatorEntry, value: str | None) -> str:
     """A target or other value from the snapshot that is never a count of children."""
     number = _decimal(value)
-    return format_in_unit(number, entry["unit"]) if number is not None else "–"
+    return format_in_unit(number, entry.unit) if number is not None else "–"
 
 
 @register.filter
@@ -45,12 +47,12 @@ def rag_class(rag: str) -> str:
 
 
 @register.simple_tag
-def snapshot_chart(entry: dict, exact: bool):
+def snapshot_chart(entry: IndicatorEntry, exact: bool):
     """The PI-page chart, drawn from a report's frozen figures."""
-    indicator = PerformanceIndicator(unit=entry["unit"], title=entry["title"])
+    indicator = PerformanceIndicator(unit=entry.unit, title=entry.title)
     series = []
-    for row in entry["rows"]:
+    for row in entry.chart_rows:
         shown = snapshot_figure(entry, row, exact)
-        value = None if shown in ("c", "–") else _decimal(row.get("value"))
-        series.append((row.get("code") or row["period"], value, _decimal(row.get("target"))))
+        value = None if shown in ("c", "–") else _decimal(row.value)
+        series.append((row.code, value, _decimal(row.target)))
     return series_chart(indicator=indicator, series=series, table_note="The table gives the same figures.")

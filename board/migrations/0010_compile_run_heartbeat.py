@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('board', '0004_meeting_records'),
+        ('board', '0009_edit_version'),
     ]
 
     operations = [
