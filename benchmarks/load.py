@@ -10,7 +10,9 @@ meetings, 20 compiled evaluation reports), and then prints:
   gunicorn, as ratios to a minimal one-query page served by the same server,
   through the same middleware, to the same signed-in officer, in the same run;
 - the time to compile the evaluation report at 1x, 4x and 16x, as ratios to
-  1x and to one raw SQL aggregation that yields the same figures (checked).
+  1x and to one raw SQL aggregation that yields the same figures (checked);
+- the time of ``backup`` and ``restore`` of the whole database beside ``pg_dump``
+  and ``pg_restore`` of it (benchmarks/backup_restore.py).
 
 The database is ``BENCH_DATABASE_URL`` (default
 postgres://postgres@127.0.0.1:5432/portal_bench); it is dropped and created
@@ -695,6 +697,12 @@ def main():
         newsletter_url = build_newsletters(strategy=large)
 
         compiles = compile_timings(strategies, today)
+        from django.db import connections as database_connections
+
+        from benchmarks.backup_restore import backup_restore_timings, print_backup_restore
+
+        database_connections.close_all()  # the backup reads from its own process
+        recovery = backup_restore_timings(database_url, environment)
 
         officer, device = officer_with_second_step()
         client = signed_in_client(officer, device)
@@ -741,6 +749,7 @@ def main():
                 )
         print_pages(latency, counts_small, counts_large, arguments.concurrency, arguments.workers)
         print_compile(compiles)
+        print_backup_restore(recovery)
     finally:
         if server is not None:
             server.terminate()

@@ -10,11 +10,12 @@ import datetime
 import hashlib
 import json
 import logging
+import threading
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import CharField, Max, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -26,6 +27,7 @@ from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.periods import Period
 from indicators.selectors import in_shown_periods, indicator_statuses
 from objectives.models import Action, ActionUpdate, Strategy
+from outbox.errors import BROKER_ERRORS, DATABASE_ERRORS, is_transient, plain_reason
 from portal.roles import Role
 
 from .models import BoardSeat, CompileRun, EvaluationReport, IndicatorComment
@@ -81,9 +83,21 @@ def enqueue_pdf_render(report: EvaluationReport) -> None:
 
 
 def enqueue_compile(run: CompileRun) -> None:
+    transaction.on_commit(lambda: compile_enqueue(run_id=run.pk))
+
+
+def compile_enqueue(*, run_id: int, countdown: float = 0) -> bool:
+    """Hand the run to the job queue; if the queue is away, the reconciler does it later."""
     from .tasks import compile_evaluation_report
 
-    transaction.on_commit(lambda: compile_evaluation_report.delay(run_id=run.pk))
+    try:
+        compile_evaluation_report.apply_async(kwargs={"run_id": run_id}, countdown=countdown, retry=False)
+    except BROKER_ERRORS as error:
+        logger.warning(
+            "Could not queue compile run %s, the reconciler will: %s", run_id, type(error).__name__
+        )
+        return False
+    return True
 
 
 def report_retry(*, run: CompileRun) -> CompileRun:
@@ -93,23 +107,77 @@ def report_retry(*, run: CompileRun) -> CompileRun:
     return report_request(strategy=run.strategy, period=half_year(run.period_start), user=run.requested_by)
 
 
+def _is_lost(run: CompileRun, now: datetime.datetime, older_than: datetime.timedelta) -> bool:
+    """A running run whose worker stopped beating, or ran past the hard time limit, has lost it."""
+    last_sign = run.heartbeat_at or run.started_at
+    hard_limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return last_sign is None or last_sign < now - older_than or run.started_at < now - hard_limit
+
+
+class _Heartbeat:
+    """Marks the run as alive every few seconds from its own thread and database connection,
+    so the reconciler can tell a working run from one whose worker died."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.beat, daemon=True, name=f"compile-heartbeat-{run_id}")
+
+    def beat(self):
+        try:
+            while not self.stop.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                try:
+                    CompileRun.objects.filter(pk=self.run_id, status=CompileRun.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError as error:
+                    logger.warning("Could not record the heartbeat of run %s: %s", self.run_id, error)
+                    connections.close_all()
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=10)
+
+
 def report_compile(*, run_id: int) -> EvaluationReport | None:
-    """Compile the run's report, once. Safe to call again for the same run."""
+    """Compile the run's report, once. Safe to call again for the same run.
+
+    The run is claimed (attempt number, heartbeat) in a short transaction; the report
+    is written and the run marked done in a second one, only if no later attempt has
+    taken the run over meanwhile. A transient failure (the database or the job queue
+    away) puts the run back in the queue with a growing wait, up to
+    ``REPORT_MAX_ATTEMPTS``; the run page says in plain words what failed.
+    """
+    now = timezone.now()
     with transaction.atomic():
         run = CompileRun.objects.select_for_update().get(pk=run_id)
         if run.status in (CompileRun.Status.DONE, CompileRun.Status.FAILED):
             return run.report
+        if run.status == CompileRun.Status.QUEUED and run.retry_at and run.retry_at > now:
+            return None  # waiting before trying again: queued again when due
+        older_than = datetime.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT_SECONDS)
+        if run.status == CompileRun.Status.RUNNING and not _is_lost(run, now, older_than):
+            return None  # a live worker is compiling it
         run.status = CompileRun.Status.RUNNING
-        run.started_at = timezone.now()
+        run.started_at = run.heartbeat_at = now
+        run.retry_at = None
         run.attempts += 1
-        run.save(update_fields=["status", "started_at", "attempts"])
+        run.save(update_fields=["status", "started_at", "heartbeat_at", "retry_at", "attempts"])
+    attempt = run.attempts
     try:
-        with transaction.atomic():
-            run = CompileRun.objects.select_for_update().select_related("strategy").get(pk=run_id)
-            if run.status != CompileRun.Status.RUNNING:
-                return run.report
+        with _Heartbeat(run_id), transaction.atomic():
+            run = CompileRun.objects.select_related("strategy").get(pk=run_id)
             period = half_year(run.period_start)
             snapshot = build_snapshot(strategy=run.strategy, period=period)
+            run = CompileRun.objects.select_for_update().get(pk=run_id)
+            if run.status != CompileRun.Status.RUNNING or run.attempts != attempt:
+                return run.report  # a later attempt took the run over
             latest = EvaluationReport.objects.filter(
                 strategy=run.strategy, period_start=period.start
             ).aggregate(Max("version"))["version__max"]
@@ -126,37 +194,61 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
             enqueue_pdf_render(report)
             run.status = CompileRun.Status.DONE
             run.report = report
+            run.error = ""
             run.finished_at = timezone.now()
-            run.save(update_fields=["status", "report", "finished_at"])
+            run.save(update_fields=["status", "report", "error", "finished_at"])
             return report
     except Exception as error:
-        logger.exception("Compiling report run %s failed", run_id)
-        CompileRun.objects.filter(pk=run_id).update(
-            status=CompileRun.Status.FAILED,
-            error=f"{type(error).__name__}: {error}",
-            finished_at=timezone.now(),
+        _compile_failed(run_id=run_id, attempt=attempt, error=error)
+        if not is_transient(error):
+            raise
+        return None
+
+
+def _compile_failed(*, run_id: int, attempt: int, error: Exception) -> None:
+    database = connections["default"]
+    if isinstance(error, DATABASE_ERRORS) and not database.in_atomic_block:
+        database.close()  # the next query opens a fresh connection
+    retry = is_transient(error) and attempt < settings.REPORT_MAX_ATTEMPTS
+    reason = plain_reason(error)
+    if retry:
+        wait = min(settings.REPORT_RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1), 3600)
+        logger.warning(
+            "Compiling report run %s failed on attempt %s, trying again in %ss", run_id, attempt, wait
         )
-        raise
+        CompileRun.objects.filter(pk=run_id, attempts=attempt).update(
+            status=CompileRun.Status.QUEUED,
+            retry_at=timezone.now() + datetime.timedelta(seconds=wait),
+            error=reason,
+        )
+        compile_enqueue(run_id=run_id, countdown=wait)
+        return
+    logger.exception("Compiling report run %s failed", run_id)
+    CompileRun.objects.filter(pk=run_id, attempts=attempt).update(
+        status=CompileRun.Status.FAILED, error=reason, finished_at=timezone.now()
+    )
 
 
 def stuck_runs_requeue(*, older_than: datetime.timedelta | None = None) -> list[int]:
-    """Queue again the runs that have waited too long: their message may have been lost."""
+    """Queue again the runs that show no sign of life: queued (or due to try again) for
+    longer than ``older_than``, whose message may have been lost or never reached the
+    queue, and running ones whose heartbeat stopped that long ago (their worker died).
+    It looks at the runs' state, not at when it last ran, so a missed tick is caught up."""
     if older_than is None:
-        older_than = datetime.timedelta(seconds=settings.REPORT_STUCK_AFTER_SECONDS)
-    cutoff = timezone.now() - older_than
-    stuck = list(
-        CompileRun.objects.filter(status=CompileRun.Status.QUEUED, requested_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    ) + list(
-        CompileRun.objects.filter(status=CompileRun.Status.RUNNING, started_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
+        older_than = datetime.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT_SECONDS)
+    now = timezone.now()
+    cutoff = now - older_than
+    queued = CompileRun.objects.filter(status=CompileRun.Status.QUEUED).filter(
+        Q(retry_at__isnull=True, requested_at__lte=cutoff) | Q(retry_at__lte=cutoff)
     )
-    from .tasks import compile_evaluation_report
-
+    stuck = list(queued.values_list("pk", flat=True)) + [
+        run.pk
+        for run in CompileRun.objects.filter(status=CompileRun.Status.RUNNING)
+        if _is_lost(run, now, older_than)
+    ]
     for run_id in stuck:
-        compile_evaluation_report.delay(run_id=run_id)
+        if not compile_enqueue(run_id=run_id):
+            break  # the queue is away: the next tick tries again
     return stuck
 
 

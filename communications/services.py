@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.recorder import record as audit_record
+from limits.services import count_add, count_current
+from outbox.models import OutboxJob
+from outbox.services import job_schedule
 from portal.models import User
 from portal.roles import GROUP_NAMES, Role
 
@@ -28,6 +31,7 @@ from .models import (
 from .selectors import public_figures
 
 logger = logging.getLogger(__name__)
+DELIVER_NEWSLETTER = "communications.tasks.deliver_newsletter"
 
 
 def newsletter_publish(*, newsletter: Newsletter, publish_at: datetime.datetime | None = None) -> Newsletter:
@@ -55,10 +59,18 @@ def newsletter_publish(*, newsletter: Newsletter, publish_at: datetime.datetime 
         newsletter.published_figures = public_figures(newsletter.headline_indicators.all())
         newsletter.full_clean()
         newsletter.save()
-        from .tasks import deliver_newsletter
-
-        transaction.on_commit(lambda: deliver_newsletter.delay(newsletter_id=newsletter.pk))
+        job_schedule(task=DELIVER_NEWSLETTER, arguments={"newsletter_id": newsletter.pk})
     return newsletter
+
+
+def newsletter_emails_waiting_for_queue(*, newsletter: Newsletter) -> bool:
+    """True while the issue's emails could not be handed to the job queue (it was away)."""
+    return (
+        OutboxJob.objects.for_task(DELIVER_NEWSLETTER, newsletter_id=newsletter.pk)
+        .waiting()
+        .filter(enqueued_at__isnull=True)
+        .exists()
+    )
 
 
 def newsletter_unschedule(*, newsletter: Newsletter) -> Newsletter:
@@ -171,23 +183,14 @@ def _rate_key(address: str) -> str:
 
 
 def feedback_rate_limited(*, address: str) -> bool:
-    from django.core.cache import cache
-
-    return (cache.get(_rate_key(address)) or 0) >= settings.FEEDBACK_MAX_PER_ADDRESS
+    return count_current(key=_rate_key(address)) >= settings.FEEDBACK_MAX_PER_ADDRESS
 
 
 def feedback_count_sent(*, address: str) -> bool:
     """Count one message from this address; False when it is over the limit. The count goes up
-    in one step in the shared cache, so a burst of messages at once cannot slip past it."""
-    from django.core.cache import cache
-
-    key = _rate_key(address)
-    cache.add(key, 0, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.FEEDBACK_RATE_WINDOW_SECONDS)
-        sent = 1
+    in one step in the database, so a burst of messages at once cannot slip past it, and it
+    holds across web workers and while Redis is away."""
+    sent = count_add(key=_rate_key(address), window_seconds=settings.FEEDBACK_RATE_WINDOW_SECONDS)
     return sent <= settings.FEEDBACK_MAX_PER_ADDRESS
 
 

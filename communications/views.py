@@ -29,6 +29,7 @@ from .services import (
     feedback_receive,
     feedback_review,
     guidance_save,
+    newsletter_emails_waiting_for_queue,
     newsletter_publish,
     newsletter_subscription_set,
     newsletter_unschedule,
@@ -108,7 +109,13 @@ def newsletter_publish_request(request, pk: int):
     except ValidationError as error:
         messages.success(request, " ".join(error.messages))
         return redirect(newsletter)
-    if newsletter.is_published:
+    if newsletter.is_published and newsletter_emails_waiting_for_queue(newsletter=newsletter):
+        messages.success(
+            request,
+            f"The newsletter for {newsletter.title} is published. Its emails are queued and will go "
+            "when the mail service is back.",
+        )
+    elif newsletter.is_published:
         messages.success(request, f"The newsletter for {newsletter.title} is published and being emailed.")
     else:
         messages.success(

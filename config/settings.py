@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "audit",
     "communications",
     "home",
+    "outbox",
+    "limits",
     "api",
     "sso",
 ]
@@ -129,7 +131,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A kept connection is checked before each request reuses it, so one the database
+        # dropped (a restart, a failover) is replaced instead of failing the request.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -234,6 +239,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+    # Sending a message gives up quickly when Redis is away: the outbox and the compile
+    # reconciler queue it later, and the request that caused it answers at once.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -332,12 +343,25 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "board.tasks.request_half_year_report",
         "schedule": crontab(hour=6, minute=0, day_of_month=1, month_of_year="4,10"),
     },
-    "requeue-stuck-reports": {"task": "board.tasks.requeue_stuck_reports", "schedule": 300.0},
+    "requeue-stuck-reports": {"task": "board.tasks.requeue_stuck_reports", "schedule": 30.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The outbox: jobs written with the change that implies them, queued by a reconciler
+# on beat whenever the broker was away or a message was lost.
+CELERY_BEAT_SCHEDULE |= {"reconcile-outbox": {"task": "outbox.tasks.reconcile_outbox", "schedule": 30.0}}
+# A job queued this long ago and still not started is queued again (its message was lost).
+OUTBOX_REQUEUE_AFTER_SECONDS = env_int("OUTBOX_REQUEUE_AFTER_SECONDS", 120)
+# A job that fails on a transient error is tried again after 1, 2, 4... times this wait.
+OUTBOX_RETRY_BACKOFF_SECONDS = env_int("OUTBOX_RETRY_BACKOFF_SECONDS", 30)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A compile run still queued or running after this long is queued again by the reconciler.
-REPORT_STUCK_AFTER_SECONDS = env_int("REPORT_STUCK_AFTER_SECONDS", 900)
+# A compile run records a heartbeat this often while it works; one queued, or running
+# without a heartbeat, for longer than the timeout is queued again by the reconciler.
+REPORT_HEARTBEAT_SECONDS = env_int("REPORT_HEARTBEAT_SECONDS", 20)
+REPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", 90)
+# A compile that fails on a transient error tries again after 30 s, 60 s, 120 s...
+REPORT_RETRY_BACKOFF_SECONDS = env_int("REPORT_RETRY_BACKOFF_SECONDS", 30)
+REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", 5)
 # Four eyes: whoever compiles or writes a report cannot approve it. A council with a single
 # officer turns this off, and its reports then say they were approved by their author.
 REPORT_FOUR_EYES = env_bool("REPORT_FOUR_EYES", True)

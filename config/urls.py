@@ -18,5 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "home.views.server_error"
+
 admin.site.site_header = "Corporate Parenting Portal administration"
 admin.site.site_title = "Corporate Parenting Portal"

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
+from django.views.decorators.csrf import requires_csrf_token
 
 from board.selectors import (
     board_member_organisation,
@@ -152,3 +154,15 @@ def _check_broker():
 
     with app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1, timeout=2)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page, with the portal's and council's names. It reads settings only: whatever
+    failed (the database, perhaps) is not asked again."""
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+        "contact_email": settings.CONTACT_EMAIL,
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from . import checks  # noqa: F401  registers the deploy checks
         from .roles import create_role_groups
 
         # Groups hold permissions, and permissions only exist after migrate.

@@ -3,13 +3,12 @@
 from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.db import transaction
 
 from core.addresses import client_address
 from core.forms import GovukFormMixin
+from outbox.services import job_schedule
 
 from . import throttle
-from .tasks import send_password_reset_email
 
 NEW_PASSWORD_HELP = "Use at least 12 characters. A few unrelated words together make a strong password."
 PASSWORD_MISMATCH = "The passwords do not match: enter the same new password twice"
@@ -81,10 +80,9 @@ class ResetPasswordForm(GovukFormMixin, auth_forms.PasswordResetForm):
     def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
         domain = domain_override or (request.get_host() if request else "localhost")
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(
-                lambda user_id=user.pk: send_password_reset_email.delay(
-                    user_id=user_id, domain=domain, use_https=use_https
-                )
+            job_schedule(
+                task="portal.tasks.send_password_reset_email",
+                arguments={"user_id": user.pk, "domain": domain, "use_https": use_https},
             )
 
 
@@ -105,6 +103,30 @@ def set_new_password_fields(form) -> None:
     form.fields["new_password1"].error_messages["required"] = "Enter a new password"
     form.fields["new_password2"].label = "Confirm new password"
     form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+class ConfirmPasswordForm(GovukFormMixin, forms.Form):
+    """Asks a signed-in person for their password again before a change to their sign-in."""
+
+    submit_label = "Turn off two-factor sign-in"
+    autocomplete = {"password": "current-password"}
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your password is not right: enter it again")
+        return password
 
 
 class TwoFactorCodeForm(GovukFormMixin, forms.Form):

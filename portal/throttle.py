@@ -1,13 +1,15 @@
 """Limits on failed sign-ins, per account and per network address.
 
-Counts live in the cache (Redis in production), so every web server shares
-them. The message never says whether the account exists.
+Counts live in the database (limits app), so every web server shares them and a
+Redis outage does not stop anyone signing in. The message never says whether the
+account exists.
 """
 
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+
+from limits.services import count_add, count_clear, count_current
 
 TOO_MANY_ATTEMPTS = (
     "Too many failed attempts to sign in. Wait {minutes} minutes and try again, or reset your password."
@@ -20,20 +22,16 @@ def _keys(username: str, address: str) -> list[str]:
 
 
 def is_locked(*, username: str, address: str) -> bool:
-    return any((cache.get(key) or 0) >= settings.SIGN_IN_MAX_FAILURES for key in _keys(username, address))
+    return any(count_current(key=key) >= settings.SIGN_IN_MAX_FAILURES for key in _keys(username, address))
 
 
 def record_failure(*, username: str, address: str) -> None:
     for key in _keys(username, address):
-        cache.add(key, 0, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.SIGN_IN_LOCKOUT_SECONDS)
+        count_add(key=key, window_seconds=settings.SIGN_IN_LOCKOUT_SECONDS)
 
 
 def clear_account(*, username: str) -> None:
-    cache.delete(_keys(username, "")[0])
+    count_clear(key=_keys(username, "")[0])
 
 
 def lockout_message() -> str:

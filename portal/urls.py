@@ -15,6 +15,7 @@ urlpatterns = [
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/turn-off/", views.two_factor_turn_off, name="two_factor_turn_off"),
+    path("two-factor/replace/", views.two_factor_replace, name="two_factor_replace"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

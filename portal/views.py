@@ -4,13 +4,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.recorder import record as audit_record
 
 from . import two_factor
-from .forms import TwoFactorCodeForm
+from .forms import ConfirmPasswordForm, TwoFactorCodeForm
 
 
 def before_second_step(view):
@@ -69,10 +68,47 @@ def two_factor_verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_page(request)})
 
 
-@require_POST
 def two_factor_turn_off(request):
+    """Optional two-factor sign-in goes off only with the person's password given again."""
     if two_factor.is_required_for(request.user):
         raise PermissionDenied
-    two_factor.turn_off(request.user)
-    messages.success(request, "Two-factor sign-in is off.")
-    return redirect("account")
+    if two_factor.confirmed_device(request.user) is None:
+        return redirect("account")
+    form = ConfirmPasswordForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        two_factor.turn_off(request.user)
+        audit_record(event=AuditEntry.Event.CHANGED, obj=request.user, detail="Two-factor sign-in turned off")
+        messages.success(request, "Two-factor sign-in is off.")
+        return redirect("account")
+    if form.is_bound:
+        audit_record(
+            event=AuditEntry.Event.REFUSED,
+            obj=request.user,
+            detail="Turning two-factor sign-in off: wrong password",
+        )
+    return render(request, "registration/two_factor_turn_off.html", {"form": form})
+
+
+def two_factor_replace(request):
+    """A new authenticator app replaces the old one only with a code from the old one: a
+    password alone must never be enough to put another app in its place."""
+    device = two_factor.confirmed_device(request.user)
+    if device is None:
+        return redirect("two_factor_setup")
+    form = TwoFactorCodeForm(request.POST or None, request=request, device=device)
+    if form.is_valid():
+        two_factor.turn_off(request.user)
+        audit_record(
+            event=AuditEntry.Event.CHANGED,
+            obj=request.user,
+            detail="Authenticator app removed to be replaced",
+        )
+        messages.success(request, "Your old authenticator app no longer works. Set up the new one now.")
+        return redirect("two_factor_setup")
+    if form.is_bound:
+        audit_record(
+            event=AuditEntry.Event.REFUSED,
+            obj=request.user,
+            detail="Replacing the authenticator app: wrong code",
+        )
+    return render(request, "registration/two_factor_replace.html", {"form": form})

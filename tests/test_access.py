@@ -53,7 +53,14 @@ EXPECTED = {
     # Signed-in officers and administrators have already given their code: the pages send them on.
     "two_factor_setup": SIGN_IN_FIRST | SIGNED_IN | {"officer": 302, "superuser": 302},
     "two_factor_verify": SIGN_IN_FIRST | {persona: 302 for persona in SIGNED_IN},
-    "two_factor_turn_off": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # Turning it off asks for the password again; those without an app are sent to their account.
+    "two_factor_turn_off": SIGN_IN_FIRST
+    | {persona: 302 for persona in SIGNED_IN}
+    | {"officer": 403, "superuser": 403},
+    # Replacing the app asks for a code from it; those without one are sent to set one up.
+    "two_factor_replace": SIGN_IN_FIRST
+    | {persona: 302 for persona in SIGNED_IN}
+    | {"officer": 200, "superuser": 200},
     "password_change_done": SIGN_IN_FIRST | SIGNED_IN,
     "password_reset": EVERYONE,
     "password_reset_done": EVERYONE,

@@ -14,7 +14,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 # Lowest first. A package may import from its own layer and those below it, never above.
 LAYERS = [
     # Shared parts with no models: GOV.UK form layout and template tags, middleware, addresses.
-    {"core"},
+    # With them, bookkeeping that knows no domain: the outbox of background jobs, rate-limit counts.
+    {"core", "outbox", "limits"},
     # The audit log records changes to every model through signals; it needs no app's code.
     {"audit"},
     # Accounts (app label "portal"): the user, roles, organisations' people, two-factor sign-in.

@@ -78,3 +78,20 @@ def test_production_settings_pass_the_deployment_checks():
 def test_development_runs_without_a_secret_key():
     result = manage("check", DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deployment_checks_say_why_production_needs_a_shared_redis():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=STRONG_KEY,
+        DEBUG="false",
+        ALLOWED_HOSTS="portal.example.gov.uk",
+        REDIS_URL="",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
+    )
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr + result.stdout
+    assert "REDIS_URL is not set" in result.stderr + result.stdout

@@ -1,6 +1,7 @@
 """Two-factor sign-in: required for officers and administrators, optional for everyone else."""
 
 import html
+import time
 
 import pytest
 from django.urls import reverse
@@ -96,7 +97,7 @@ def test_a_councillor_may_turn_two_factor_sign_in_on_and_off(client, councillor)
     assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
     # The code used to set the app up cannot be used again: the app's next one is.
     client.post(reverse("two_factor_verify"), {"code": factories.current_code(councillor, steps_ahead=1)})
-    client.post(reverse("two_factor_turn_off"))
+    client.post(reverse("two_factor_turn_off"), {"password": PASSWORD})
     assert not TOTPDevice.objects.filter(user=councillor).exists()
 
 
@@ -124,3 +125,61 @@ def test_a_password_alone_cannot_set_up_a_new_authenticator_in_place_of_the_old(
     )
     assert list(TOTPDevice.objects.filter(user=officer).values_list("confirmed", flat=True)) == [True]
     assert client.get(reverse("audit:log")).status_code == 302
+
+
+def audit_details(user) -> list[str]:
+    return list(AuditEntry.objects.filter(object_id=str(user.pk)).values_list("detail", flat=True))
+
+
+def test_turning_two_factor_off_asks_for_the_password_again_and_is_audited(client, councillor):
+    factories.authenticator_for(councillor)
+    client.force_login(councillor)
+    assert "Turn off two-factor sign-in" in page(client.get(reverse("account")))
+    form = page(client.get(reverse("two_factor_turn_off")))
+    assert "Enter your password to confirm it is you" in form
+    assert client.post(reverse("two_factor_turn_off")).status_code == 200
+    refused = page(client.post(reverse("two_factor_turn_off"), {"password": "not the password"}))
+    assert "Your password is not right: enter it again" in refused
+    assert TOTPDevice.objects.filter(user=councillor, confirmed=True).exists()
+    assert "Turning two-factor sign-in off: wrong password" in audit_details(councillor)
+    response = client.post(reverse("two_factor_turn_off"), {"password": PASSWORD})
+    assert response["Location"] == reverse("account")
+    assert not TOTPDevice.objects.filter(user=councillor).exists()
+    assert "Two-factor sign-in turned off" in audit_details(councillor)
+    assert AuditEntry.objects.filter(event="deleted", object_type="otp_totp.TOTPDevice").exists()
+
+
+def test_replacing_the_authenticator_needs_a_code_from_the_old_one_and_is_audited(client, officer):
+    old = TOTPDevice.objects.get(user=officer, confirmed=True)
+    client.force_login(officer)
+    assert "Replace your authenticator app" in page(client.get(reverse("account")))
+    refused = page(client.post(reverse("two_factor_replace"), {"code": "000000"}))
+    assert "The code is not right or has already been used" in refused
+    assert TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert "Replacing the authenticator app: wrong code" in audit_details(officer)
+    time.sleep(1.1)  # after a wrong code the app's codes are refused for a second
+    response = client.post(reverse("two_factor_replace"), {"code": factories.current_code(officer)})
+    assert response["Location"] == reverse("two_factor_setup")
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert "Authenticator app removed to be replaced" in audit_details(officer)
+    # Without an app the officer can do nothing but set up the new one.
+    assert client.get(reverse("objectives:overview"))["Location"].startswith(reverse("two_factor_setup"))
+    client.get(reverse("two_factor_setup"))
+    new = TOTPDevice.objects.get(user=officer, confirmed=False)
+    client.post(reverse("two_factor_setup"), {"code": factories.current_code_for_device(new)})
+    assert TOTPDevice.objects.get(user=officer).confirmed
+
+
+def test_changing_the_password_asks_for_the_current_one_and_is_audited(client, councillor):
+    client.force_login(councillor)
+    new = {"new_password1": "seven blue herons fly", "new_password2": "seven blue herons fly"}
+    refused = page(client.post(reverse("password_change"), {"old_password": "not it"} | new))
+    assert "Your current password is not right" in refused
+    councillor.refresh_from_db()
+    assert councillor.check_password(PASSWORD)
+    client.post(reverse("password_change"), {"old_password": PASSWORD} | new)
+    councillor.refresh_from_db()
+    assert councillor.check_password("seven blue herons fly")
+    assert AuditEntry.objects.filter(
+        event="changed", object_type="portal.User", object_id=str(councillor.pk)
+    ).exists()
