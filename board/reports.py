@@ -28,6 +28,7 @@ from indicators.periods import Period
 from indicators.selectors import in_shown_periods, indicator_statuses
 from objectives.models import Action, ActionUpdate, Strategy
 from outbox.errors import BROKER_ERRORS, DATABASE_ERRORS, is_transient, plain_reason
+from outbox.services import job_schedule
 from portal.roles import Role
 
 from .models import BoardSeat, CompileRun, EvaluationReport, IndicatorComment
@@ -77,9 +78,8 @@ def report_request(*, strategy: Strategy, period: Period, user=None) -> CompileR
 
 
 def enqueue_pdf_render(report: EvaluationReport) -> None:
-    from .tasks import render_report_pdf
-
-    transaction.on_commit(lambda: render_report_pdf.delay(report_id=report.pk))
+    """Render the Board paper through the outbox, so a broker outage delays it and never loses it."""
+    job_schedule(task="board.tasks.render_report_pdf", arguments={"report_id": report.pk})
 
 
 def enqueue_compile(run: CompileRun) -> None:

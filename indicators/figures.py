@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.versions import version_claim
+from outbox.services import job_schedule
 
 from .choices import Unit
 from .models import Figure, FigureChange, PerformanceIndicator, ReopenRequest, Target
@@ -274,9 +275,7 @@ def figure_transition(
         reason=reason,
     )
     if to_status == Figure.Status.RETURNED:
-        from .tasks import notify_sent_back
-
-        transaction.on_commit(lambda: notify_sent_back.delay(change_id=change.pk))
+        job_schedule(task="indicators.tasks.notify_sent_back", arguments={"change_id": change.pk})
     return figure
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.inputs import NumberError, control_character_error, parse_number
+from outbox.services import job_schedule
 
 from .choices import Unit
 from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_values_clean, period_errors
@@ -485,13 +486,11 @@ def _attach_existing(rows: list[ImportRow], *, user) -> None:
 
 def import_request(*, upload: FigureUpload, preview: ImportPreview, submit: bool) -> None:
     """Queue the import of a checked file with many figures; its page shows how it goes."""
-    from .tasks import import_figures
-
     updated = FigureUpload.objects.filter(pk=upload.pk, state=FigureUpload.State.CHECKED).update(
         state=FigureUpload.State.IMPORTING, submit_figures=submit, figures_to_save=len(preview.to_save)
     )
     if updated:
-        transaction.on_commit(lambda: import_figures.delay(upload_id=upload.pk))
+        job_schedule(task="indicators.tasks.import_figures", arguments={"upload_id": upload.pk})
 
 
 def import_run(*, upload_id: int) -> FigureUpload:

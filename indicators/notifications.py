@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.services import job_schedule
 from portal.models import User
 from portal.roles import GROUP_NAMES, Role
 
@@ -111,9 +112,7 @@ def organisation_reminder_request(*, organisation, user, today: datetime.date | 
         raise ValidationError(
             f"{organisation} has already been sent a reminder today: you can send another tomorrow"
         ) from None
-    from .tasks import send_organisation_reminder
-
-    transaction.on_commit(lambda: send_organisation_reminder.delay(reminder_id=reminder.pk))
+    job_schedule(task="indicators.tasks.send_organisation_reminder", arguments={"reminder_id": reminder.pk})
     return reminder
 
 
