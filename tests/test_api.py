@@ -325,10 +325,20 @@ def test_numbers_too_large_to_keep_are_refused_not_failed(client, children_indic
     response = post_batch(
         client,
         warehouse,
-        [{"indicator": "PI 1.1", "period": ended_period(children_indicator), "value": "1e20"}],
+        [
+            {"indicator": "PI 1.1", "period": ended_period(children_indicator), "value": "1e20"},
+            {
+                "indicator": "PI 1.1",
+                "period": ended_period(children_indicator),
+                "value": "100000000000000000000",
+            },
+        ],
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["message"] == "Enter a number smaller than 1,000,000,000,000"
+    messages = [error["message"] for error in response.json()["errors"]]
+    assert "without an exponent" in messages[0]
+    assert messages[1].endswith("enter a number between -999,999,999,999.99 and 999,999,999,999.99")
+    assert not Figure.objects.exists()
 
 
 def test_the_officer_issues_a_token_that_is_shown_once_and_stored_hashed(client, officer, agency_a):
