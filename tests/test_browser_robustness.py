@@ -7,7 +7,7 @@ from board.models import Meeting
 from indicators.models import FigureUpload
 
 from . import factories
-from .test_browser import assert_accessible, browser_page, sign_in_by_keyboard  # noqa: F401
+from .test_browser import assert_accessible, sign_in_by_keyboard
 
 
 def assert_reflows(page):
