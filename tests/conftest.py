@@ -39,7 +39,7 @@ def require_service(available: bool, what: str):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty cache: sign-in failure counts live there."""
+    """Each test starts with an empty cache: API rate limits and cached reads live there."""
     from django.core.cache import cache
 
     cache.clear()
