@@ -152,3 +152,33 @@ def test_scheduling_a_later_month_is_held_back_by_an_earlier_scheduled_issue_too
     newsletter_publish(newsletter=november, publish_at=later, skip_earlier=True)
     november.refresh_from_db()
     assert november.status == Newsletter.Status.SCHEDULED
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_officer_confirms_and_skips_an_earlier_month_with_the_keyboard_alone(
+    live_server, officer, councillors, browser_page
+):
+    from .test_browser import assert_accessible, press_enter_on, sign_in_by_keyboard, tab_to
+
+    def submit(text):
+        return lambda focused: focused["tag"] in ("BUTTON", "INPUT") and focused["text"].startswith(text)
+
+    make_issue(datetime.date(2026, 10, 1))
+    november = make_issue(datetime.date(2026, 11, 1))
+    page = browser_page
+    sign_in_by_keyboard(page, live_server, officer.username)
+    page.goto(f"{live_server.url}{november.get_absolute_url()}")
+    press_enter_on(page, submit("Publish"), limit=200)
+    assert page.get_by_text("It will be emailed now to 3 councillors").is_visible()
+    assert_accessible(page)
+    press_enter_on(page, submit("Publish and email 3 councillors"))
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "The issue for October 2026 is not published yet" in summary
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    tab_to(page, lambda focused: focused["id"] == "id_skip_earlier")
+    page.keyboard.press("Space")
+    press_enter_on(page, submit("Publish and email 3 councillors"))
+    november.refresh_from_db()
+    assert november.is_published
