@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from core.forms import posted_data, posted_files
 from core.versions import EditConflict
-from indicators.imports import as_csv, safe_cell
+from indicators.imports import as_csv
 from objectives.models import Strategy
 from objectives.selectors import current_strategy_or_404
 
+from .exports import report_csv_rows
 from .forms import (
     AgendaItemForm,
     ApologiesForm,
@@ -312,26 +313,9 @@ def report_pdf(request, pk: int):
 
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_csv(request, pk: int):
-    """The report's figures as CSV, with the same small-number rule as its page."""
-    from .templatetags.reports import snapshot_figure, snapshot_value
-
+    """The report's figures as raw values in CSV, with the same small-number rule as its page."""
     report = report_for_user_or_404(request.user, pk)
-    exact = request.user.has_perm(MANAGE_REPORTS)
-    rows = [["objective", "indicator", "title", "period", "figure", "target", "status"]]
-    for objective in report.data.objectives:
-        for entry in objective.indicators:
-            for row in entry.rows:
-                rows.append(
-                    [
-                        objective.number,
-                        entry.reference,
-                        safe_cell(entry.title),
-                        row.period,
-                        snapshot_figure(entry, row, exact),
-                        snapshot_value(entry, row.target),
-                        row.rag,
-                    ]
-                )
+    rows = report_csv_rows(report, exact=request.user.has_perm(MANAGE_REPORTS))
     response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
     code = report.data.period.code.replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.csv"'

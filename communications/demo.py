@@ -142,8 +142,8 @@ def communications_demo_load(*, strategy, today: datetime.date | None = None) ->
             headline=f"Welcome to the corporate parenting newsletter for {month:%B %Y} (demo content).\n\n"
             "Thank you for everything you do as a corporate parent.",
             stories=f"- {STORIES[months_back % len(STORIES)]}\n- {STORIES[(months_back + 2) % len(STORIES)]}",
-            next_board_meeting="The Corporate Parenting Board meets on the second Tuesday of January, April, "
-            "July and October at 2pm in the Guildhall.",
+            # The meeting's date, time and venue come from the Board's meetings; this is the note beside them.
+            next_board_meeting="Members of the public are welcome; papers are published a week before.",
             training=TRAINING[months_back % len(TRAINING)],
         )
         newsletter.headline_indicators.set(indicators[months_back % 3 : months_back % 3 + 3])

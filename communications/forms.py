@@ -70,9 +70,14 @@ class NewsletterForm(VersionedFormMixin, GovukFormMixin, forms.ModelForm):
         widgets = {
             "headline": forms.Textarea(attrs={"rows": 4}),
             "stories": forms.Textarea(attrs={"rows": 6}),
-            "next_board_meeting": forms.Textarea(attrs={"rows": 3}),
+            "next_board_meeting": forms.Textarea(attrs={"rows": 2}),
             "training": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"next_board_meeting": "A note about the next Board meeting (optional)"}
+        help_texts = {
+            "next_board_meeting": "The issue shows the next scheduled meeting's date, time and venue "
+            "from the Board's meetings. Add anything else councillors should know, such as a theme."
         }
         error_messages = {
             "summary": {
@@ -153,6 +158,38 @@ class PublishForm(GovukFormMixin, forms.Form):
             return None
         return timezone.make_aware(
             datetime.datetime.combine(self.cleaned_data["date"], datetime.time(SCHEDULED_HOUR))
+        )
+
+
+class PublishConfirmForm(GovukFormMixin, forms.Form):
+    """The one confirmation before an issue goes out; it can skip an earlier month left unpublished."""
+
+    skip_earlier = forms.BooleanField(required=False)
+
+    def __init__(self, *args, earlier: list[Newsletter], recipients: int, **kwargs):
+        self.earlier = earlier
+        self.submit_label = f"Publish and email {recipients} councillor{'' if recipients == 1 else 's'}"
+        super().__init__(*args, **kwargs)
+        months = " and ".join(issue.title for issue in earlier)
+        if earlier:
+            self.fields["skip_earlier"].label = f"Skip {months}: publish this issue before it"
+        else:
+            del self.fields["skip_earlier"]
+            self.helper.layout = Layout(Submit("submit", self.submit_label))
+
+    def layout_field(self, name):
+        if name == "skip_earlier":
+            return Field.checkbox(name)
+        return Field(name)
+
+    def refuse_earlier(self):
+        months = " and ".join(issue.title for issue in self.earlier)
+        issue_word = "issue" if len(self.earlier) == 1 else "issues"
+        self.add_error(
+            "skip_earlier" if "skip_earlier" in self.fields else None,
+            f"The {issue_word} for {months} {'is' if len(self.earlier) == 1 else 'are'} not published yet. "
+            f"Publish {'it' if len(self.earlier) == 1 else 'them'} first, or tick the box to skip "
+            f"{'that month' if len(self.earlier) == 1 else 'those months'}",
         )
 
 

@@ -34,11 +34,34 @@ logger = logging.getLogger(__name__)
 DELIVER_NEWSLETTER = "communications.tasks.deliver_newsletter"
 
 
-def newsletter_publish(*, newsletter: Newsletter, publish_at: datetime.datetime | None = None) -> Newsletter:
+class EarlierIssueUnpublished(Exception):
+    """An earlier month's issue is still unpublished and the officer has not said to skip it."""
+
+    def __init__(self, earlier: list[Newsletter]):
+        self.earlier = earlier
+        super().__init__(", ".join(issue.title for issue in earlier))
+
+
+def earlier_unpublished_issues(*, newsletter: Newsletter) -> list[Newsletter]:
+    """Issues for months before this one that are not yet published (drafts or scheduled)."""
+    return list(
+        Newsletter.objects.filter(month__lt=newsletter.month)
+        .exclude(status=Newsletter.Status.PUBLISHED)
+        .order_by("month")
+    )
+
+
+def newsletter_publish(
+    *,
+    newsletter: Newsletter,
+    publish_at: datetime.datetime | None = None,
+    skip_earlier: bool = False,
+) -> Newsletter:
     """Publish an issue now, or schedule it for later; publishing emails the subscribed members.
 
-    The headline figures are frozen as they are at publication, so the archive
-    keeps what readers were shown.
+    An issue cannot go out while an earlier month's issue is unpublished, unless the officer
+    says to skip that month (``skip_earlier``). The headline figures are frozen as they are at
+    publication, so the archive keeps what readers were shown.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -47,6 +70,9 @@ def newsletter_publish(*, newsletter: Newsletter, publish_at: datetime.datetime 
         wanted = Newsletter.Status.SCHEDULED if scheduling else Newsletter.Status.PUBLISHED
         if not newsletter.can_move_to(wanted):
             raise ValidationError("This newsletter has already been published")
+        earlier = earlier_unpublished_issues(newsletter=newsletter)
+        if earlier and not skip_earlier:
+            raise EarlierIssueUnpublished(earlier)
         if scheduling:
             newsletter.status = Newsletter.Status.SCHEDULED
             newsletter.publish_at = publish_at
@@ -90,7 +116,8 @@ def due_newsletters_publish(*, now: datetime.datetime | None = None) -> list[int
     published = []
     for newsletter in Newsletter.objects.due(now).order_by("month"):
         try:
-            newsletter_publish(newsletter=newsletter)
+            # Earlier months were checked, or skipped by the officer, when the issue was scheduled.
+            newsletter_publish(newsletter=newsletter, skip_earlier=True)
         except ValidationError:
             continue  # published meanwhile by the officer or another run
         published.append(newsletter.pk)

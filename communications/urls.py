@@ -9,6 +9,11 @@ urlpatterns = [
     path("newsletter/new/", views.newsletter_edit, name="newsletter_new"),
     path("newsletter/<int:year>/<int:month>/", views.newsletter_detail, name="newsletter"),
     path("newsletter/issues/<int:pk>/edit/", views.newsletter_edit, name="newsletter_edit"),
+    path(
+        "newsletter/issues/<int:pk>/publish/check/",
+        views.newsletter_publish_confirm,
+        name="newsletter_publish_confirm",
+    ),
     path("newsletter/issues/<int:pk>/publish/", views.newsletter_publish_request, name="newsletter_publish"),
     path(
         "newsletter/issues/<int:pk>/unschedule/",

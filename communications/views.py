@@ -17,13 +17,17 @@ from .forms import (
     FeedbackReviewForm,
     GuidanceForm,
     NewsletterForm,
+    PublishConfirmForm,
     PublishForm,
     YoungPeoplePageForm,
 )
 from .models import CorporateParentGuidance, Feedback, Newsletter, YoungPeoplePage
+from .next_meeting import newsletter_next_meeting
 from .selectors import figures_note, newsletter_figures, public_figures
 from .services import (
+    EarlierIssueUnpublished,
     GuidanceConflict,
+    earlier_unpublished_issues,
     feedback_count_sent,
     feedback_rate_limited,
     feedback_receive,
@@ -31,6 +35,7 @@ from .services import (
     guidance_save,
     newsletter_emails_waiting_for_queue,
     newsletter_publish,
+    newsletter_recipients,
     newsletter_subscription_set,
     newsletter_unschedule,
 )
@@ -50,7 +55,12 @@ def newsletter_for_user_or_404(user, **lookup) -> Newsletter:
 
 def issue_context(newsletter: Newsletter) -> dict:
     figures = newsletter_figures(newsletter)
-    return {"newsletter": newsletter, "figures": figures, "figures_note": figures_note(figures)}
+    return {
+        "newsletter": newsletter,
+        "figures": figures,
+        "figures_note": figures_note(figures),
+        "next_meeting": newsletter_next_meeting(newsletter),
+    }
 
 
 @permission_required("communications.view_newsletter", raise_exception=True)
@@ -96,6 +106,45 @@ def newsletter_edit(request, pk: int | None = None):
     return render(request, "communications/newsletter_form.html", {"form": form, "newsletter": newsletter})
 
 
+def publish_confirmation(request, newsletter: Newsletter, form: PublishForm, confirm: PublishConfirmForm):
+    return render(
+        request,
+        "communications/newsletter_publish_confirm.html",
+        {
+            "newsletter": newsletter,
+            "publish_form": form,
+            "confirm_form": confirm,
+            "publish_at": form.publish_at,
+            "recipients": newsletter_recipients().count(),
+            "chosen": {name: request.POST.get(name, "") for name in ("when", "date_0", "date_1", "date_2")},
+        },
+    )
+
+
+def confirm_form_for(newsletter: Newsletter, data=None) -> PublishConfirmForm:
+    return PublishConfirmForm(
+        data,
+        earlier=earlier_unpublished_issues(newsletter=newsletter),
+        recipients=newsletter_recipients().count(),
+    )
+
+
+@require_POST
+@permission_required(MANAGE_NEWSLETTERS, raise_exception=True)
+def newsletter_publish_confirm(request, pk: int):
+    """The one check before publishing: how many councillors will be emailed, and any earlier
+    month still unpublished."""
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    if newsletter.is_published:
+        messages.success(request, "This newsletter has already been published")
+        return redirect(newsletter)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        context = issue_context(newsletter) | {"publish_form": form}
+        return render(request, "communications/newsletter.html", context)
+    return publish_confirmation(request, newsletter, form, confirm_form_for(newsletter))
+
+
 @require_POST
 @permission_required(MANAGE_NEWSLETTERS, raise_exception=True)
 def newsletter_publish_request(request, pk: int):
@@ -104,11 +153,21 @@ def newsletter_publish_request(request, pk: int):
     if not form.is_valid():
         context = issue_context(newsletter) | {"publish_form": form}
         return render(request, "communications/newsletter.html", context)
+    confirm = confirm_form_for(newsletter, request.POST)
+    confirm.is_valid()
     try:
-        newsletter = newsletter_publish(newsletter=newsletter, publish_at=form.publish_at)
+        newsletter = newsletter_publish(
+            newsletter=newsletter,
+            publish_at=form.publish_at,
+            skip_earlier=confirm.cleaned_data.get("skip_earlier", False),
+        )
     except ValidationError as error:
         messages.success(request, " ".join(error.messages))
         return redirect(newsletter)
+    except EarlierIssueUnpublished as refusal:
+        confirm.earlier = refusal.earlier
+        confirm.refuse_earlier()
+        return publish_confirmation(request, newsletter, form, confirm)
     if newsletter.is_published and newsletter_emails_waiting_for_queue(newsletter=newsletter):
         messages.success(
             request,

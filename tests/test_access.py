@@ -178,6 +178,7 @@ EXPECTED = {
     "communications:newsletter_new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:newsletter_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "communications:newsletter_publish": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    "communications:newsletter_publish_confirm": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "communications:newsletter_unschedule": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "communications:newsletter_subscription": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "communications:guidance_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
@@ -298,6 +299,7 @@ def communications_url_kwargs(name):
         "communications:newsletter": {"year": 2026, "month": 3},
         "communications:newsletter_edit": {"pk": draft.pk},
         "communications:newsletter_publish": {"pk": draft.pk},
+        "communications:newsletter_publish_confirm": {"pk": draft.pk},
         "communications:newsletter_unschedule": {"pk": draft.pk},
         "communications:feedback_review": {"pk": feedback.pk},
     }.get(name, {})

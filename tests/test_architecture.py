@@ -24,10 +24,11 @@ LAYERS = [
     {"objectives"},
     # Performance indicators and their figures, measured against the strategy.
     {"indicators"},
-    # Published statistics and the councillors' newsletter, both built on the indicators.
-    {"comparisons", "communications"},
+    # Published statistics, built on the indicators.
+    {"comparisons"},
     # The Board and its evaluation reports, which draw on all of the above; single sign-on beside it.
-    {"board", "sso"},
+    # The councillors' newsletter sits with them: it names the Board's next meeting.
+    {"board", "sso", "communications"},
     # The API for reporting tools serves the apps above; nothing imports it but the URLs.
     {"api"},
     # The portal as a whole: home pages, health checks, navigation, loading and backing up.

@@ -461,8 +461,8 @@ def test_every_communications_page_the_officer_opens_passes_the_accessibility_sc
         assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"), path
 
 
-def press_enter_on(page, matches):
-    tab_to(page, matches)
+def press_enter_on(page, matches, limit=80):
+    tab_to(page, matches, limit=limit)
     with page.expect_navigation():
         page.keyboard.press("Enter")
 

@@ -109,6 +109,7 @@ FORM_PAGES = [
     "communications:newsletter_new",
     "communications:newsletter_edit",
     "communications:newsletter_publish",
+    "communications:newsletter_publish_confirm",
     "communications:young_people_edit",
     "communications:feedback",
     "communications:feedback_review",
