@@ -357,7 +357,7 @@ def import_preview(request, pk: int):
         {
             "upload": upload,
             "preview": preview,
-            "counts": preview.counts if preview else {},
+            "counts": preview.counts if preview else None,
             "form": form,
             "error": error,
         },
