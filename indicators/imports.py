@@ -512,6 +512,21 @@ def _attach_existing(rows: list[ImportRow], *, user) -> None:
             )
 
 
+def upload_create(*, user, filename: str, content: bytes) -> FigureUpload:
+    """Keep a file that passed its first check, so its preview and its import read the same bytes."""
+    upload = FigureUpload(uploaded_by=user, filename=filename[:255], content=content)
+    upload.full_clean()
+    upload.save()
+    return upload
+
+
+def upload_mark_imported(*, upload: FigureUpload) -> None:
+    """Record that a file imported on the spot has been imported, so its preview closes."""
+    upload.imported_at = timezone.now()
+    upload.full_clean()
+    upload.save(update_fields=["imported_at"])
+
+
 def import_request(*, upload: FigureUpload, preview: ImportPreview, submit: bool) -> None:
     """Queue the import of a checked file with many figures; its page shows how it goes."""
     updated = FigureUpload.objects.filter(pk=upload.pk, state=FigureUpload.State.CHECKED).update(
