@@ -38,3 +38,13 @@ def test_an_unknown_caption_size_is_refused():
         render(
             '{% govuk_table table_id="t" caption="Log" caption_size="huge" head="x" %}{% endgovuk_table %}'
         )
+
+
+def test_a_caption_can_name_the_record_it_lists():
+    html = render(
+        '{% with number=objective_number|stringformat:"s" %}'
+        '{% govuk_table table_id="t" caption="Actions for objective "|add:number head="Action" %}'
+        "{% endgovuk_table %}{% endwith %}",
+        objective_number=3,
+    )
+    assert 'class="govuk-table__caption">Actions for objective 3</caption>' in html
