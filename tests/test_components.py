@@ -48,3 +48,11 @@ def test_a_caption_can_name_the_record_it_lists():
         objective_number=3,
     )
     assert 'class="govuk-table__caption">Actions for objective 3</caption>' in html
+
+
+def test_a_column_of_buttons_has_a_heading_for_screen_readers_only():
+    html = render(
+        '{% govuk_table table_id="t" caption="Queue" head="Figure|Send back:hidden" %}{% endgovuk_table %}'
+    )
+    hidden = '<span class="govuk-visually-hidden">Send back</span></th>'
+    assert '<th scope="col" class="govuk-table__header">' + hidden in html

@@ -19,14 +19,19 @@ CAPTION_SIZES = {"", "s", "m", "l", "xl", "hidden"}
 class HeadCell:
     text: str
     numeric: bool = False
+    hidden: bool = False
 
 
 def head_cells(head: str) -> list[HeadCell]:
-    """Column headings written as "Name|Figures:numeric": numeric columns align right."""
+    """Column headings written as "Name|Figures:numeric|Send back:hidden".
+
+    Numeric columns align right; a hidden heading is read out by screen readers only, for
+    a column of buttons or links that need no heading on screen.
+    """
     cells = []
     for text in head.split("|"):
-        text, numeric = (text[: -len(":numeric")], True) if text.endswith(":numeric") else (text, False)
-        cells.append(HeadCell(text.strip(), numeric))
+        text, _, kind = text.partition(":")
+        cells.append(HeadCell(text.strip(), numeric=kind == "numeric", hidden=kind == "hidden"))
     return cells
 
 
