@@ -155,3 +155,5 @@ VERSION  # indicators/imports.py and comparisons/services.py: the preview shapes
 _.reference_as_written  # indicators/imports.py: read by templates/indicators/import_preview.html
 _.period_as_written  # indicators/imports.py: read by templates/indicators/import_preview.html
 govuk_table  # core/templatetags/govuk.py: the GOV.UK table tag
+_.numeric  # core/templatetags/govuk.py: read by templates/includes/table.html
+_.hidden  # core/templatetags/govuk.py: read by templates/includes/table.html
