@@ -151,3 +151,9 @@ _.board_description  # objectives/services.py:176
 _.help_text  # portal/forms.py:104
 view_args  # portal/middleware.py:41
 view_kwargs  # portal/middleware.py:41
+VERSION  # indicators/imports.py and comparisons/services.py: the preview shapes' version
+_.reference_as_written  # indicators/imports.py: read by templates/indicators/import_preview.html
+_.period_as_written  # indicators/imports.py: read by templates/indicators/import_preview.html
+govuk_table  # core/templatetags/govuk.py: the GOV.UK table tag
+_.numeric  # core/templatetags/govuk.py: read by templates/includes/table.html
+_.hidden  # core/templatetags/govuk.py: read by templates/includes/table.html

@@ -61,6 +61,8 @@ def measure_columns(measure: PublishedMeasure) -> list[str]:
 class MeasureRows:
     """What one mapping picks out of one file."""
 
+    VERSION = 1
+
     measure: PublishedMeasure
     values: list[PublishedValue] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -83,6 +85,10 @@ class MeasureRows:
 
 @dataclass
 class ImportPlan:
+    """A published statistics file checked against its mappings; built again on each view, never stored."""
+
+    VERSION = 1
+
     published_file: PublishedFile
     measures: list[MeasureRows]
     errors: list[str] = field(default_factory=list)
@@ -328,6 +334,8 @@ def import_plan(published_file: PublishedFile) -> ImportPlan:
 @dataclass
 class MeasurePreview:
     """A measure's latest figures in a file, as the portal will show them once imported."""
+
+    VERSION = 1
 
     measure: PublishedMeasure
     year_label: str

@@ -91,6 +91,10 @@ class RowError:
 
 @dataclass
 class ImportRow:
+    """One row of a figures file as written, and what the portal read from it."""
+
+    VERSION = 1
+
     number: int  # as the spreadsheet numbers it: the header is row 1
     raw: dict
     indicator: PerformanceIndicator | None = None
@@ -119,6 +123,16 @@ class ImportRow:
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(column, message))
+
+    @property
+    def reference_as_written(self) -> str:
+        """The indicator reference exactly as the file gives it."""
+        return self.raw.get("indicator", "")
+
+    @property
+    def period_as_written(self) -> str:
+        """The period exactly as the file gives it."""
+        return self.raw.get("period", "")
 
     @property
     def figure_as_read(self) -> str:
@@ -152,8 +166,23 @@ class ImportRow:
         return self.indicator.format_value(self.values["value"])
 
 
+@dataclass(frozen=True)
+class ImportCounts:
+    """How many rows of a file fall under each outcome."""
+
+    new: int
+    changed: int
+    unchanged: int
+    skipped: int
+    error: int
+
+
 @dataclass
 class ImportPreview:
+    """A checked figures file, row by row; it is built again from the stored bytes, never stored."""
+
+    VERSION = 1
+
     rows: list[ImportRow]
     # True when checking stopped at MAX_ERROR_ROWS rows with errors, before the end of the file.
     stopped_early: bool = False
@@ -175,10 +204,9 @@ class ImportPreview:
         return [row for row in self.rows if row.outcome in ("new", "changed")]
 
     @property
-    def counts(self) -> dict[str, int]:
-        return {
-            outcome: self.count(outcome) for outcome in ("new", "changed", "unchanged", "skipped", "error")
-        }
+    def counts(self) -> ImportCounts:
+        outcomes = ("new", "changed", "unchanged", "skipped", "error")
+        return ImportCounts(**{outcome: self.count(outcome) for outcome in outcomes})
 
     @property
     def replacing_verified(self) -> list[ImportRow]:
@@ -482,6 +510,21 @@ def _attach_existing(rows: list[ImportRow], *, user) -> None:
                 f"The {row.period.code} figure for {row.indicator.reference} has been verified: "
                 "ask the corporate parenting officer to change it",
             )
+
+
+def upload_create(*, user, filename: str, content: bytes) -> FigureUpload:
+    """Keep a file that passed its first check, so its preview and its import read the same bytes."""
+    upload = FigureUpload(uploaded_by=user, filename=filename[:255], content=content)
+    upload.full_clean()
+    upload.save()
+    return upload
+
+
+def upload_mark_imported(*, upload: FigureUpload) -> None:
+    """Record that a file imported on the spot has been imported, so its preview closes."""
+    upload.imported_at = timezone.now()
+    upload.full_clean()
+    upload.save(update_fields=["imported_at"])
 
 
 def import_request(*, upload: FigureUpload, preview: ImportPreview, submit: bool) -> None:

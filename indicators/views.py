@@ -47,6 +47,8 @@ from .imports import (
     import_request,
     preview_import,
     template_rows,
+    upload_create,
+    upload_mark_imported,
 )
 from .models import CatalogueEntry, Figure, FigureChange, FigureEmail, FigureUpload, PerformanceIndicator
 from .notifications import email_setting_set, organisation_reminder_request
@@ -300,9 +302,7 @@ def import_upload(request):
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            saved = FigureUpload.objects.create(
-                uploaded_by=request.user, filename=upload.name[:255], content=content
-            )
+            saved = upload_create(user=request.user, filename=upload.name, content=content)
             return redirect("indicators:import_preview", pk=saved.pk)
     return render(request, "indicators/import_upload.html", {"form": form})
 
@@ -338,8 +338,7 @@ def import_preview(request, pk: int):
                 submit=form.cleaned_data["submit_figures"],
             )
             if preview.is_valid:
-                upload.imported_at = timezone.now()
-                upload.save(update_fields=["imported_at"])
+                upload_mark_imported(upload=upload)
                 saved = len(preview.to_save)
                 messages.success(
                     request,
@@ -357,7 +356,7 @@ def import_preview(request, pk: int):
         {
             "upload": upload,
             "preview": preview,
-            "counts": preview.counts if preview else {},
+            "counts": preview.counts if preview else None,
             "form": form,
             "error": error,
         },

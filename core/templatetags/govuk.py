@@ -1,8 +1,10 @@
 """Template helpers that render the portal's shared GOV.UK components."""
 
 import re
+from dataclasses import dataclass
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -10,6 +12,51 @@ register = template.Library()
 
 BULLET = re.compile(r"^- ")
 NUMBERED = re.compile(r"^\d+\. ")
+CAPTION_SIZES = {"", "s", "m", "l", "xl", "hidden"}
+
+
+@dataclass(frozen=True)
+class HeadCell:
+    text: str
+    numeric: bool = False
+    hidden: bool = False
+
+
+def head_cells(head: str) -> list[HeadCell]:
+    """Column headings written as "Name|Figures:numeric|Send back:hidden".
+
+    Numeric columns align right; a hidden heading is read out by screen readers only, for
+    a column of buttons or links that need no heading on screen.
+    """
+    cells = []
+    for text in head.split("|"):
+        text, _, kind = text.partition(":")
+        cells.append(HeadCell(text.strip(), numeric=kind == "numeric", hidden=kind == "hidden"))
+    return cells
+
+
+@register.simple_block_tag
+def govuk_table(
+    content, *, table_id: str, caption: str, head: str, caption_size: str = "", classes: str = ""
+):
+    """A GOV.UK table in a scrolling region named by its caption; the rows are the tag's content.
+
+    ``head`` lists the column headings (see head_cells); ``caption_size`` is s, m, l, xl, or
+    hidden for a caption only screen readers announce.
+    """
+    if caption_size not in CAPTION_SIZES:
+        raise template.TemplateSyntaxError(f"caption_size must be one of {sorted(CAPTION_SIZES)}")
+    return render_to_string(
+        "includes/table.html",
+        {
+            "table_id": table_id,
+            "caption": caption,
+            "caption_size": caption_size,
+            "classes": classes,
+            "head": head_cells(head),
+            "body": content,
+        },
+    )
 
 
 @register.filter
