@@ -51,7 +51,14 @@ from .imports import (
 from .models import CatalogueEntry, Figure, FigureChange, FigureEmail, FigureUpload, PerformanceIndicator
 from .notifications import email_setting_set, organisation_reminder_request
 from .periods import Period, PeriodError, check_year
-from .selectors import due_date, indicator_statuses, sees_exact_figures
+from .selectors import (
+    PERFORMANCE_LABELS,
+    data_as_at,
+    due_date,
+    has_performance,
+    indicator_statuses,
+    sees_exact_figures,
+)
 from .services import catalogue_adopt
 from .worklists import verification_queue
 
@@ -89,6 +96,7 @@ def indicator_list(request):
         "objective": request.GET.get("objective", ""),
         "organisation": request.GET.get("organisation", ""),
         "rag": request.GET.get("rag", ""),
+        "performance": request.GET.get("performance", ""),
     }
     if filters["objective"].isdigit():
         indicators = indicators.filter(objective__number=int(filters["objective"]))
@@ -97,6 +105,8 @@ def indicator_list(request):
     statuses = indicator_statuses(indicators, user=request.user)
     if filters["rag"]:
         statuses = [status for status in statuses if status.rag == filters["rag"]]
+    if filters["performance"] in PERFORMANCE_LABELS:
+        statuses = [status for status in statuses if has_performance(status, filters["performance"])]
     return render(
         request,
         "indicators/list.html",
@@ -112,6 +122,8 @@ def indicator_list(request):
                 Organisation.objects.filter(indicators__objective__strategy=strategy).distinct()
             ),
             "rag_choices": RagStatus.choices,
+            "performance_choices": list(PERFORMANCE_LABELS.items()),
+            "data_as_at": data_as_at(statuses),
             "is_filtered": any(filters.values()),
         },
     )
@@ -141,6 +153,7 @@ def detail(request, pk: int):
             "indicator": indicator,
             "status": status,
             "rows": rows,
+            "data_as_at": data_as_at([status]),
             "chart": indicator_chart(indicator, status.rows, today),
             "has_demo_figures": any(row.figure and row.figure.is_demo for row in rows),
             "exact": exact,
