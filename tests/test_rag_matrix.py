@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from communications.models import Newsletter
+from communications.selectors import public_figures
 from indicators.choices import Frequency, Polarity
 from indicators.models import Figure, PerformanceIndicator
 from indicators.selectors import has_performance, indicator_statuses
@@ -181,3 +183,42 @@ def test_the_overview_runs_the_same_queries_for_the_officer_at_10_and_200_indica
         return len(context.captured_queries)
 
     assert queries_with(10) == queries_with(200)
+
+
+def test_the_newsletter_rates_the_latest_verified_figure_and_says_apart_that_the_next_is_late(
+    client, councillor, strategy, settings
+):
+    settings.FIGURE_DUE_DAYS = 0
+    objective = factories.ObjectiveFactory(strategy=strategy, number=1)
+    latest = last_ended_period(Frequency.QUARTERLY)
+    late = factories.IndicatorFactory(objective=objective, title="Visits on time", counts_children=False)
+    figure(
+        late,
+        latest.previous(),
+        12,
+        verified_at=datetime.datetime(2026, 3, 4, 12, tzinfo=datetime.UTC),
+    )
+    factories.TargetFactory(indicator=late, period_start=latest.previous().start, value=D(10))
+    waiting = factories.IndicatorFactory(objective=objective, title="Plans reviewed", counts_children=False)
+    figure(waiting, latest.previous(), 3)
+    factories.TargetFactory(indicator=waiting, period_start=latest.previous().start, value=D(10))
+    figure(waiting, latest, 9, status=Figure.Status.SUBMITTED)
+    newsletter = Newsletter.objects.create(
+        month=datetime.date(2026, 10, 1),
+        summary="Summary.",
+        headline="Headline.",
+        stories="- A story.",
+        status=Newsletter.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    newsletter.headline_indicators.set([late, waiting])
+    newsletter.published_figures = public_figures(newsletter.headline_indicators.all())
+    newsletter.save()
+    client.force_login(councillor)
+    text = text_of(page(client.get(newsletter.get_absolute_url())))
+    visits, plans = text.split("Visits on time")[1].split("Plans reviewed")
+    assert "Target 10: on target." in visits
+    assert "Data as at 4 March 2026" in visits
+    assert f"The figure for {latest.label} is overdue." in visits
+    assert "Target 10: off target." in plans
+    assert f"The figure for {latest.label} is awaiting verification." in plans
