@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from core.forms import GovukFormMixin, StrictDecimalField, VersionedFormMixin
 from objectives.models import Organisation
 
+from .checks import unusual_change
 from .choices import Unit
 from .figures import figure_values_clean
 from .models import Figure, PerformanceIndicator
@@ -36,9 +37,12 @@ class FigureForm(GovukFormMixin, forms.Form):
     )
     source = forms.CharField(required=False, max_length=300, label="Where the figure comes from")
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The figure the person was asked "Is this right?" about: saving it again confirms it.
+    confirmed_value = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, indicator: PerformanceIndicator, **kwargs):
+    def __init__(self, *args, indicator: PerformanceIndicator, previous: Figure | None = None, **kwargs):
         self.indicator = indicator
+        self.previous = previous
         super().__init__(*args, **kwargs)
         if indicator.unit == Unit.YES_NO:
             self.fields["value"] = forms.TypedChoiceField(
@@ -80,6 +84,7 @@ class FigureForm(GovukFormMixin, forms.Form):
             Field.radios("quality", legend_size=Size.SMALL),
             Field.text("source", field_width=Fluid.TWO_THIRDS),
             Field("version"),
+            Field("confirmed_value"),
         ]
         return fields
 
@@ -104,6 +109,13 @@ class FigureForm(GovukFormMixin, forms.Form):
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 self.add_error(name if name in self.fields else None, messages)
+            return cleaned
+        change = unusual_change(indicator=self.indicator, previous=self.previous, value=cleaned["value"])
+        if change is not None and cleaned.get("confirmed_value") != str(cleaned["value"]):
+            # Asked once: the same figure saved again is taken as confirmed.
+            self.data = self.data.copy()
+            self.data["confirmed_value"] = str(cleaned["value"])
+            self.add_error("value" if cleaned.get("numerator") is None else "numerator", change.message)
         return cleaned
 
     @property

@@ -17,6 +17,7 @@ from objectives.models import Organisation
 from objectives.selectors import current_strategy_or_404
 
 from .charts import indicator_chart
+from .checks import period_target, previous_figure
 from .choices import RagStatus
 from .figures import (
     BatchConflict,
@@ -173,8 +174,9 @@ def figure_edit(request, pk: int, start: str):
         indicator=indicator, frequency=period.frequency, period_start=period.start
     ).first()
     conflict = None
+    previous = previous_figure(indicator, period)
     if request.method == "POST":
-        form = FigureForm(request.POST, indicator=indicator)
+        form = FigureForm(request.POST, indicator=indicator, previous=previous)
         if form.is_valid():
             try:
                 figure = figure_save(
@@ -219,7 +221,7 @@ def figure_edit(request, pk: int, start: str):
             }
         else:
             initial["source"] = indicator.data_source
-        form = FigureForm(initial=initial, indicator=indicator)
+        form = FigureForm(initial=initial, indicator=indicator, previous=previous)
     return render(
         request,
         "indicators/figure_form.html",
@@ -230,6 +232,9 @@ def figure_edit(request, pk: int, start: str):
             "form": form,
             "conflict": conflict,
             "due": due_date(period),
+            "previous": previous,
+            "previous_period": period.previous(),
+            "target": period_target(indicator, period),
         },
     )
 
