@@ -23,15 +23,16 @@ class UnusualChange:
 
     @property
     def message(self) -> str:
+        return f"{self.question}. Check the figure, then save again to confirm it"
+
+    @property
+    def question(self) -> str:
         direction = "higher" if self.value > self.previous.value else "lower"
         previous = self.indicator.format_value(self.previous.value)
         value = self.indicator.format_value(self.value)
         period = Period(self.previous.frequency, self.previous.period_start).label
         by = "" if self.percent is None else f" ({self.percent:.0f}% {direction})"
-        return (
-            f"Is this right? {value} is far from the previous figure, {previous} for {period}{by}. "
-            "Check the figure, then save again to confirm it"
-        )
+        return f"Is this right? {value} is far from the previous figure, {previous} for {period}{by}"
 
 
 def previous_figure(indicator: PerformanceIndicator, period: Period) -> Figure | None:

@@ -164,8 +164,19 @@ class ConfirmImportForm(GovukFormMixin, forms.Form):
         help_text="Leave this unticked to save them as drafts you can check first.",
     )
 
-    def __init__(self, *args, replacing_verified: int = 0, **kwargs):
+    def __init__(self, *args, replacing_verified: int = 0, unusual: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        if unusual:
+            self.fields["confirm_unusual"] = forms.BooleanField(
+                label='I have checked the figure marked "Is this right?" and it is right'
+                if unusual == 1
+                else f'I have checked the {unusual} figures marked "Is this right?" and they are right',
+                error_messages={
+                    "required": 'Tick to confirm the figures marked "Is this right?" are right, '
+                    "or correct them and upload the file again"
+                },
+            )
+            self.helper.layout.fields.insert(0, self.layout_field("confirm_unusual"))
         if replacing_verified:
             self.fields["confirm_replacing"] = forms.BooleanField(
                 label="I understand this replaces a verified figure"

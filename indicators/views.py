@@ -340,7 +340,9 @@ def import_preview(request, pk: int):
     except ImportFileError as problem:
         checked, error = None, str(problem)
     form = ConfirmImportForm(
-        posted_data(request), replacing_verified=len(checked.replacing_verified) if checked else 0
+        posted_data(request),
+        replacing_verified=len(checked.replacing_verified) if checked else 0,
+        unusual=len(checked.unusual) if checked else 0,
     )
     try:
         if checked is None:

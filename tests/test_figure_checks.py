@@ -1,6 +1,7 @@
 """Is this right? A figure far from the previous period's is queried once, with the previous figure shown."""
 
 import html
+import io
 import re
 from decimal import Decimal as D
 
@@ -106,3 +107,34 @@ def test_the_threshold_is_set_per_indicator(client, contributor, carers_trained,
     carers_trained.save()
     response = client.post(edit_url(carers_trained, period), {"value": "500", "quality": "good"})
     assert response["Location"] == carers_trained.get_absolute_url()
+
+
+def test_an_import_row_far_from_the_previous_is_queried_and_needs_a_tick(
+    client, contributor, carers_trained, period
+):
+    visits = factories.IndicatorFactory(
+        objective=carers_trained.objective, owner=contributor.organisation, frequency=Frequency.QUARTERLY
+    )
+    rows = [
+        f"{carers_trained.reference},{period.code},80",  # from 50 in the portal
+        f"{visits.reference},{period.previous().code},10",  # the file's own previous figure
+        f"{visits.reference},{period.code},11",
+    ]
+    upload = io.BytesIO(("indicator,period,value\n" + "\n".join(rows) + "\n").encode())
+    upload.name = "figures.csv"
+    client.force_login(contributor)
+    location = client.post(reverse("indicators:import"), {"file": upload})["Location"]
+    text = page(client.get(location))
+    assert text.count("Is this right?") == 1 + 2  # the row's warning, the summary, the tick's label
+    assert (
+        f"Is this right? 80 is far from the previous figure, 50 for {period.previous().label} (60% higher)"
+        in text
+    )
+    refused = page(client.post(location, {"submit_figures": "on"}))
+    assert (
+        "There is a problem" in refused and 'Tick to confirm the figures marked "Is this right?"' in refused
+    )
+    assert not Figure.objects.filter(period_start=period.start).exists()
+    response = client.post(location, {"submit_figures": "on", "confirm_unusual": "on"})
+    assert response["Location"] == reverse("indicators:list")
+    assert Figure.objects.get(indicator=carers_trained, period_start=period.start).value == D(80)
