@@ -237,6 +237,20 @@ class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
         help_text="How far short of the target a figure can be and still count as near target (amber), "
         "in the indicator's unit. Leave empty for none.",
     )
+    change_check_percent = forms.IntegerField(
+        label='Ask "Is this right?" when a figure moves by more than (%)',
+        required=False,
+        min_value=1,
+        max_value=1000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter a whole percentage, like 20",
+            "min_value": "Enter a percentage of 1 or more, or leave it empty never to ask",
+            "max_value": "Enter a percentage of 1000 or less",
+        },
+        help_text="A figure this much higher or lower than the previous period's is queried once before "
+        "it is saved. Leave empty never to ask.",
+    )
 
     def __init__(self, *args, indicator: PerformanceIndicator, periods, **kwargs):
         self.indicator = indicator
@@ -251,6 +265,7 @@ class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
             )
         self.helper.layout = Layout(
             Field.text("amber_tolerance", field_width=10),
+            Field.text("change_check_percent", field_width=4),
             Fieldset(
                 *[Field.text(self.field_name(period), field_width=10) for period in periods],
                 legend="Targets",
@@ -266,9 +281,10 @@ class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
                 frequency=current.frequency, period_start__in=[period.start for period in self.periods]
             )
         }
-        return {"amber_tolerance": current.amber_tolerance} | {
-            self.field_name(period): saved.get(period.start) for period in self.periods
-        }
+        return {
+            "amber_tolerance": current.amber_tolerance,
+            "change_check_percent": current.change_check_percent,
+        } | {self.field_name(period): saved.get(period.start) for period in self.periods}
 
     @staticmethod
     def field_name(period) -> str:

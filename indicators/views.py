@@ -476,9 +476,10 @@ def targets_edit(request, pk: int):
             frequency=indicator.frequency, period_start__in=[period.start for period in periods]
         )
     }
-    initial = {"amber_tolerance": indicator.amber_tolerance} | {
-        TargetsForm.field_name(period): existing.get(period.start) for period in periods
-    }
+    initial = {
+        "amber_tolerance": indicator.amber_tolerance,
+        "change_check_percent": indicator.change_check_percent,
+    } | {TargetsForm.field_name(period): existing.get(period.start) for period in periods}
     form = TargetsForm(
         posted_data(request),
         initial=initial,
@@ -492,6 +493,7 @@ def targets_edit(request, pk: int):
                 indicator=indicator,
                 targets=form.targets,
                 amber_tolerance=form.cleaned_data["amber_tolerance"],
+                change_check_percent=form.cleaned_data["change_check_percent"],
                 expected_version=form.version_opened,
             )
         except EditConflict as conflict:

@@ -138,3 +138,17 @@ def test_an_import_row_far_from_the_previous_is_queried_and_needs_a_tick(
     response = client.post(location, {"submit_figures": "on", "confirm_unusual": "on"})
     assert response["Location"] == reverse("indicators:list")
     assert Figure.objects.get(indicator=carers_trained, period_start=period.start).value == D(80)
+
+
+def test_the_officer_sets_the_threshold_with_the_targets(client, officer, carers_trained, period):
+    client.force_login(officer)
+    url = reverse("indicators:targets", kwargs={"pk": carers_trained.pk})
+    assert 'name="change_check_percent" value="20"' in page(client.get(url)).replace(' type="text"', "")
+    response = client.post(url, {"change_check_percent": "twenty", period.start.isoformat(): "55"})
+    assert "There is a problem" in page(response) and "Enter a whole percentage, like 20" in page(response)
+    response = client.post(url, {"change_check_percent": "0", period.start.isoformat(): "55"})
+    assert "Enter a percentage of 1 or more" in page(response)
+    response = client.post(url, {"change_check_percent": "5", period.start.isoformat(): "55"})
+    assert response["Location"] == carers_trained.get_absolute_url()
+    carers_trained.refresh_from_db()
+    assert carers_trained.change_check_percent == 5
