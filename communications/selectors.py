@@ -49,9 +49,33 @@ def public_figures(indicators) -> list[dict]:
                 # Against its target only when the figure itself may be shown.
                 "rating": "" if shown.suppressed or latest.target is None else latest.rag.label,
                 "compared": "" if shown.suppressed or not comparison else compared_text(comparison),
+                # How current the figure is, kept apart from its rating.
+                "verified_on": verified_on(latest.figure),
+                "timeliness": public_timeliness(status),
             }
         )
     return figures
+
+
+def verified_on(figure) -> str:
+    if figure is None or figure.verified_at is None:
+        return ""
+    return f"{timezone.localdate(figure.verified_at):%-d %B %Y}"
+
+
+def public_timeliness(status) -> str:
+    """Where the next figure stands, when it is not the one shown: a late figure never replaces a rating."""
+    reporting = status.reporting_row
+    if status.indicator.is_computed or reporting is None or reporting is status.latest_verified:
+        return ""
+    timeliness = status.timeliness
+    if timeliness == "On time":
+        return ""
+    if timeliness == "Sent back":
+        return f"The figure for {reporting.period.label} has been sent back to be checked."
+    if timeliness.startswith("Due in"):
+        return f"The figure for {reporting.period.label} is d{timeliness[1:]}."
+    return f"The figure for {reporting.period.label} is {timeliness.lower()}."
 
 
 def compared_text(comparison: dict) -> str:

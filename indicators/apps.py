@@ -10,3 +10,15 @@ class IndicatorsConfig(AppConfig):
         from .selectors import performance_by_objective
 
         return performance_by_objective(strategy, user=user)
+
+    def data_as_at(self, performance):
+        """The day the newest figure among these objectives' statuses was verified."""
+        from .selectors import data_as_at
+
+        return data_as_at(status for objective in performance.values() for status in objective.statuses)
+
+    def performance_columns(self):
+        """The strategy overview's matrix columns: filter value and heading."""
+        from .selectors import PERFORMANCE_LABELS
+
+        return list(PERFORMANCE_LABELS.items())

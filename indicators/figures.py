@@ -351,6 +351,7 @@ def targets_set(
     targets: dict[Period, Decimal | None],
     amber_tolerance: Decimal | None,
     expected_version: int | None = None,
+    change_check_percent: int | None = -1,
 ) -> None:
     """Set, change or clear the indicator's targets for these periods, and its amber tolerance.
 
@@ -380,7 +381,11 @@ def targets_set(
                 period_start=period.start,
                 defaults={"period_end": period.end, "value": value, "is_demo": False},
             )
+    if change_check_percent != -1:  # -1: leave the "Is this right?" threshold as it is
+        indicator.change_check_percent = change_check_percent
     PerformanceIndicator.objects.filter(pk=indicator.pk).update(
-        amber_tolerance=amber_tolerance, edit_version=indicator.edit_version
+        amber_tolerance=amber_tolerance,
+        change_check_percent=indicator.change_check_percent,
+        edit_version=indicator.edit_version,
     )
     indicator.amber_tolerance = amber_tolerance

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from core.forms import GovukFormMixin, StrictDecimalField, VersionedFormMixin
 from objectives.models import Organisation
 
+from .checks import unusual_change
 from .choices import Unit
 from .figures import figure_values_clean
 from .models import Figure, PerformanceIndicator
@@ -36,9 +37,12 @@ class FigureForm(GovukFormMixin, forms.Form):
     )
     source = forms.CharField(required=False, max_length=300, label="Where the figure comes from")
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The figure the person was asked "Is this right?" about: saving it again confirms it.
+    confirmed_value = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, indicator: PerformanceIndicator, **kwargs):
+    def __init__(self, *args, indicator: PerformanceIndicator, previous: Figure | None = None, **kwargs):
         self.indicator = indicator
+        self.previous = previous
         super().__init__(*args, **kwargs)
         if indicator.unit == Unit.YES_NO:
             self.fields["value"] = forms.TypedChoiceField(
@@ -80,6 +84,7 @@ class FigureForm(GovukFormMixin, forms.Form):
             Field.radios("quality", legend_size=Size.SMALL),
             Field.text("source", field_width=Fluid.TWO_THIRDS),
             Field("version"),
+            Field("confirmed_value"),
         ]
         return fields
 
@@ -104,6 +109,13 @@ class FigureForm(GovukFormMixin, forms.Form):
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 self.add_error(name if name in self.fields else None, messages)
+            return cleaned
+        change = unusual_change(indicator=self.indicator, previous=self.previous, value=cleaned["value"])
+        if change is not None and cleaned.get("confirmed_value") != str(cleaned["value"]):
+            # Asked once: the same figure saved again is taken as confirmed.
+            self.data = self.data.copy()
+            self.data["confirmed_value"] = str(cleaned["value"])
+            self.add_error("value" if cleaned.get("numerator") is None else "numerator", change.message)
         return cleaned
 
     @property
@@ -152,8 +164,19 @@ class ConfirmImportForm(GovukFormMixin, forms.Form):
         help_text="Leave this unticked to save them as drafts you can check first.",
     )
 
-    def __init__(self, *args, replacing_verified: int = 0, **kwargs):
+    def __init__(self, *args, replacing_verified: int = 0, unusual: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        if unusual:
+            self.fields["confirm_unusual"] = forms.BooleanField(
+                label='I have checked the figure marked "Is this right?" and it is right'
+                if unusual == 1
+                else f'I have checked the {unusual} figures marked "Is this right?" and they are right',
+                error_messages={
+                    "required": 'Tick to confirm the figures marked "Is this right?" are right, '
+                    "or correct them and upload the file again"
+                },
+            )
+            self.helper.layout.fields.insert(0, self.layout_field("confirm_unusual"))
         if replacing_verified:
             self.fields["confirm_replacing"] = forms.BooleanField(
                 label="I understand this replaces a verified figure"
@@ -214,6 +237,20 @@ class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
         help_text="How far short of the target a figure can be and still count as near target (amber), "
         "in the indicator's unit. Leave empty for none.",
     )
+    change_check_percent = forms.IntegerField(
+        label='Ask "Is this right?" when a figure moves by more than (%)',
+        required=False,
+        min_value=1,
+        max_value=1000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter a whole percentage, like 20",
+            "min_value": "Enter a percentage of 1 or more, or leave it empty never to ask",
+            "max_value": "Enter a percentage of 1000 or less",
+        },
+        help_text="A figure this much higher or lower than the previous period's is queried once before "
+        "it is saved. Leave empty never to ask.",
+    )
 
     def __init__(self, *args, indicator: PerformanceIndicator, periods, **kwargs):
         self.indicator = indicator
@@ -228,6 +265,7 @@ class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
             )
         self.helper.layout = Layout(
             Field.text("amber_tolerance", field_width=10),
+            Field.text("change_check_percent", field_width=4),
             Fieldset(
                 *[Field.text(self.field_name(period), field_width=10) for period in periods],
                 legend="Targets",
@@ -243,9 +281,10 @@ class TargetsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
                 frequency=current.frequency, period_start__in=[period.start for period in self.periods]
             )
         }
-        return {"amber_tolerance": current.amber_tolerance} | {
-            self.field_name(period): saved.get(period.start) for period in self.periods
-        }
+        return {
+            "amber_tolerance": current.amber_tolerance,
+            "change_check_percent": current.change_check_percent,
+        } | {self.field_name(period): saved.get(period.start) for period in self.periods}
 
     @staticmethod
     def field_name(period) -> str:

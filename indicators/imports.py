@@ -19,6 +19,7 @@ from django.utils import timezone
 from core.inputs import NumberError, control_character_error, parse_number
 from outbox.services import job_schedule
 
+from .checks import UnusualChange, unusual_change
 from .choices import Unit
 from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_values_clean, period_errors
 from .forms import FigureForm
@@ -103,6 +104,8 @@ class ImportRow:
     existing: Figure | None = None
     errors: list[RowError] = field(default_factory=list)
     skipped: bool = False
+    # The previous period's figure, from the file or else the portal, for "Is this right?".
+    previous: Figure | None = None
 
     @property
     def outcome(self) -> str:
@@ -152,6 +155,15 @@ class ImportRow:
     def replaces_verified(self) -> bool:
         """Saving this row changes a verified figure: it needs verifying again."""
         return self.outcome == "changed" and self.existing.is_verified
+
+    @property
+    def unusual_change(self) -> UnusualChange | None:
+        """The row moves its figure far from the previous period's: it is queried before importing."""
+        if self.outcome not in ("new", "changed"):
+            return None
+        return unusual_change(
+            indicator=self.indicator, previous=self.previous, value=self.values.get("value")
+        )
 
     @property
     def old_display(self) -> str:
@@ -211,6 +223,10 @@ class ImportPreview:
     @property
     def replacing_verified(self) -> list[ImportRow]:
         return [row for row in self.rows if row.replaces_verified]
+
+    @property
+    def unusual(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.unusual_change is not None]
 
 
 def read_table(*, name: str, content: bytes) -> list[list[str]]:
@@ -501,8 +517,24 @@ def _attach_existing(rows: list[ImportRow], *, user) -> None:
         (figure.indicator_id, figure.frequency, figure.period_start): figure
         for figure in Figure.objects.filter(indicator_id__in={row.indicator.pk for row in wanted})
     }
+    in_file = {
+        (row.indicator.pk, row.period.frequency, row.period.start): row
+        for row in wanted
+        if not row.errors and row.values.get("value") is not None
+    }
     for row in wanted:
         row.existing = existing.get((row.indicator.pk, row.period.frequency, row.period.start))
+        before = row.period.previous()
+        key = (row.indicator.pk, before.frequency, before.start)
+        if key in in_file:
+            row.previous = Figure(
+                indicator=row.indicator,
+                frequency=before.frequency,
+                period_start=before.start,
+                value=in_file[key].values["value"],
+            )
+        else:
+            row.previous = existing.get(key)
         changes_it = row.existing and row.values and not row.is_unchanged
         if changes_it and not row.existing.can_be_changed_by(user):
             row.error(

@@ -111,6 +111,14 @@ class PerformanceIndicator(models.Model):
         blank=True,
         help_text="How far short of its target a figure may be and still be amber, in the indicator's unit.",
     )
+    change_check_percent = models.PositiveSmallIntegerField(
+        "Ask to check a figure that moves by more than (%)",
+        default=20,
+        null=True,
+        blank=True,
+        help_text="A figure this much higher or lower than the previous period's is queried once "
+        "before it is saved. Leave empty never to ask.",
+    )
     catalogue_entry = models.ForeignKey(
         CatalogueEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="adoptions"
     )

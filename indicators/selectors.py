@@ -275,14 +275,60 @@ def computed_values(
     return values
 
 
+# The strategy overview's matrix: the performance columns, each the ratings it counts.
+PERFORMANCE_COLUMNS = {
+    "green": (RagStatus.GREEN,),
+    "amber": (RagStatus.AMBER,),
+    "red": (RagStatus.RED,),
+    "no_target": (RagStatus.NO_TARGET, RagStatus.NOT_RATED),
+    "no_data": (RagStatus.NO_DATA,),
+}
+PERFORMANCE_LABELS = {
+    "green": "On target",
+    "amber": "Near target",
+    "red": "Off target",
+    "no_target": "No target",
+    "no_data": "No data",
+}
+
+
+def has_performance(status: "IndicatorStatus", column: str) -> bool:
+    """Whether the rating of this indicator's latest verified figure falls in this matrix column."""
+    return status.performance in PERFORMANCE_COLUMNS.get(column, ())
+
+
+@dataclass
+class PerformanceCell:
+    column: str
+    label: str
+    count: int
+    objective_number: int
+
+
 @dataclass
 class ObjectivePerformance:
-    """How one objective's indicators stand, for the strategy overview."""
+    """How one objective's indicators stand, for the strategy overview.
+
+    Performance (the rating of the latest verified figure) and timeliness (where
+    the figure wanted now stands) are counted apart: a late figure never hides
+    a rating.
+    """
 
     statuses: list[IndicatorStatus] = field(default_factory=list)
 
     def count(self, rag: str) -> int:
-        return sum(1 for status in self.statuses if status.rag == rag)
+        return sum(1 for status in self.statuses if status.performance == rag)
+
+    def cells(self, objective_number: int) -> list[PerformanceCell]:
+        return [
+            PerformanceCell(
+                column=column,
+                label=PERFORMANCE_LABELS[column],
+                count=sum(1 for status in self.statuses if has_performance(status, column)),
+                objective_number=objective_number,
+            )
+            for column in PERFORMANCE_COLUMNS
+        ]
 
     @property
     def on_target(self) -> int:
@@ -297,12 +343,27 @@ class ObjectivePerformance:
         return self.count(RagStatus.RED)
 
     @property
-    def overdue(self) -> int:
-        return self.count(RagStatus.OVERDUE)
+    def no_target(self) -> int:
+        return self.count(RagStatus.NO_TARGET) + self.count(RagStatus.NOT_RATED)
 
     @property
-    def other(self) -> int:
-        return len(self.statuses) - self.on_target - self.near_target - self.off_target - self.overdue
+    def no_data(self) -> int:
+        return self.count(RagStatus.NO_DATA)
+
+    def timeliness_count(self, timeliness: str) -> int:
+        return sum(1 for status in self.statuses if status.timeliness == timeliness)
+
+    @property
+    def overdue(self) -> int:
+        return self.timeliness_count("Overdue")
+
+    @property
+    def awaiting_verification(self) -> int:
+        return self.timeliness_count("Awaiting verification")
+
+    @property
+    def sent_back(self) -> int:
+        return self.timeliness_count("Sent back")
 
     @property
     def completeness(self) -> int | None:
@@ -312,6 +373,16 @@ class ObjectivePerformance:
             return None
         complete = sum(1 for status in due if status.reporting_row.verified_value is not None)
         return round(100 * complete / len(due))
+
+
+def data_as_at(statuses: Iterable[IndicatorStatus]) -> datetime.date | None:
+    """The day the newest figure these statuses show was verified: how current the page's figures are."""
+    dates = [
+        timezone.localdate(row.figure.verified_at)
+        for status in statuses
+        if (row := status.latest_verified) is not None and row.figure is not None and row.figure.verified_at
+    ]
+    return max(dates, default=None)
 
 
 def performance_by_objective(strategy, *, user) -> dict[int, ObjectivePerformance]:

@@ -17,6 +17,7 @@ from objectives.models import Organisation
 from objectives.selectors import current_strategy_or_404
 
 from .charts import indicator_chart
+from .checks import period_target, previous_figure
 from .choices import RagStatus
 from .figures import (
     BatchConflict,
@@ -53,7 +54,14 @@ from .imports import (
 from .models import CatalogueEntry, Figure, FigureChange, FigureEmail, FigureUpload, PerformanceIndicator
 from .notifications import email_setting_set, organisation_reminder_request
 from .periods import Period, PeriodError, check_year
-from .selectors import due_date, indicator_statuses, sees_exact_figures
+from .selectors import (
+    PERFORMANCE_LABELS,
+    data_as_at,
+    due_date,
+    has_performance,
+    indicator_statuses,
+    sees_exact_figures,
+)
 from .services import catalogue_adopt
 from .worklists import verification_queue
 
@@ -91,6 +99,7 @@ def indicator_list(request):
         "objective": request.GET.get("objective", ""),
         "organisation": request.GET.get("organisation", ""),
         "rag": request.GET.get("rag", ""),
+        "performance": request.GET.get("performance", ""),
     }
     if filters["objective"].isdigit():
         indicators = indicators.filter(objective__number=int(filters["objective"]))
@@ -99,6 +108,8 @@ def indicator_list(request):
     statuses = indicator_statuses(indicators, user=request.user)
     if filters["rag"]:
         statuses = [status for status in statuses if status.rag == filters["rag"]]
+    if filters["performance"] in PERFORMANCE_LABELS:
+        statuses = [status for status in statuses if has_performance(status, filters["performance"])]
     return render(
         request,
         "indicators/list.html",
@@ -114,6 +125,8 @@ def indicator_list(request):
                 Organisation.objects.filter(indicators__objective__strategy=strategy).distinct()
             ),
             "rag_choices": RagStatus.choices,
+            "performance_choices": list(PERFORMANCE_LABELS.items()),
+            "data_as_at": data_as_at(statuses),
             "is_filtered": any(filters.values()),
         },
     )
@@ -143,6 +156,7 @@ def detail(request, pk: int):
             "indicator": indicator,
             "status": status,
             "rows": rows,
+            "data_as_at": data_as_at([status]),
             "chart": indicator_chart(indicator, status.rows, today),
             "has_demo_figures": any(row.figure and row.figure.is_demo for row in rows),
             "exact": exact,
@@ -162,8 +176,9 @@ def figure_edit(request, pk: int, start: str):
         indicator=indicator, frequency=period.frequency, period_start=period.start
     ).first()
     conflict = None
+    previous = previous_figure(indicator, period)
     if request.method == "POST":
-        form = FigureForm(request.POST, indicator=indicator)
+        form = FigureForm(request.POST, indicator=indicator, previous=previous)
         if form.is_valid():
             try:
                 figure = figure_save(
@@ -208,7 +223,7 @@ def figure_edit(request, pk: int, start: str):
             }
         else:
             initial["source"] = indicator.data_source
-        form = FigureForm(initial=initial, indicator=indicator)
+        form = FigureForm(initial=initial, indicator=indicator, previous=previous)
     return render(
         request,
         "indicators/figure_form.html",
@@ -219,6 +234,9 @@ def figure_edit(request, pk: int, start: str):
             "form": form,
             "conflict": conflict,
             "due": due_date(period),
+            "previous": previous,
+            "previous_period": period.previous(),
+            "target": period_target(indicator, period),
         },
     )
 
@@ -322,7 +340,9 @@ def import_preview(request, pk: int):
     except ImportFileError as problem:
         checked, error = None, str(problem)
     form = ConfirmImportForm(
-        posted_data(request), replacing_verified=len(checked.replacing_verified) if checked else 0
+        posted_data(request),
+        replacing_verified=len(checked.replacing_verified) if checked else 0,
+        unusual=len(checked.unusual) if checked else 0,
     )
     try:
         if checked is None:
@@ -455,9 +475,10 @@ def targets_edit(request, pk: int):
             frequency=indicator.frequency, period_start__in=[period.start for period in periods]
         )
     }
-    initial = {"amber_tolerance": indicator.amber_tolerance} | {
-        TargetsForm.field_name(period): existing.get(period.start) for period in periods
-    }
+    initial = {
+        "amber_tolerance": indicator.amber_tolerance,
+        "change_check_percent": indicator.change_check_percent,
+    } | {TargetsForm.field_name(period): existing.get(period.start) for period in periods}
     form = TargetsForm(
         posted_data(request),
         initial=initial,
@@ -471,6 +492,7 @@ def targets_edit(request, pk: int):
                 indicator=indicator,
                 targets=form.targets,
                 amber_tolerance=form.cleaned_data["amber_tolerance"],
+                change_check_percent=form.cleaned_data["change_check_percent"],
                 expected_version=form.version_opened,
             )
         except EditConflict as conflict:

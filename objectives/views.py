@@ -18,9 +18,11 @@ def overview(request):
     strategy = current_strategy_or_404()
     objectives = list(strategy.objectives.with_progress().prefetch_related("links"))
     # Indicators are measured above the strategy: their app answers through the app registry.
-    performance = apps.get_app_config("indicators").performance_by_objective(strategy, user=request.user)
+    indicators = apps.get_app_config("indicators")
+    performance = indicators.performance_by_objective(strategy, user=request.user)
     for objective in objectives:
         objective.performance = performance[objective.pk]
+        objective.performance_cells = objective.performance.cells(objective.number)
     return render(
         request,
         "objectives/overview.html",
@@ -31,6 +33,8 @@ def overview(request):
             "outcomes": list(strategy.outcomes.prefetch_related("every_child_matters")),
             "duties": list(strategy.duties.all()),
             "objectives": objectives,
+            "performance_columns": indicators.performance_columns(),
+            "data_as_at": indicators.data_as_at(performance),
             "compared": apps.get_app_config("comparisons").verdict_counts_by_objective(objectives),
         },
     )
