@@ -383,9 +383,6 @@ def targets_set(
             )
     if change_check_percent != -1:  # -1: leave the "Is this right?" threshold as it is
         indicator.change_check_percent = change_check_percent
-    PerformanceIndicator.objects.filter(pk=indicator.pk).update(
-        amber_tolerance=amber_tolerance,
-        change_check_percent=indicator.change_check_percent,
-        edit_version=indicator.edit_version,
-    )
     indicator.amber_tolerance = amber_tolerance
+    # Saved rather than updated so the audit log records the tolerance and threshold changes.
+    indicator.save(update_fields=["amber_tolerance", "change_check_percent", "edit_version"])

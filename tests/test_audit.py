@@ -186,3 +186,19 @@ def test_the_log_shows_and_filters_utc_times(client, officer, settings):
     assert "1 entry." in page(
         client.get(reverse("audit:log"), {"since": "2026-07-01", "until": "2026-07-01"})
     )
+
+
+def test_an_indicators_tolerance_and_change_check_are_recorded(officer, carers_trained):
+    from decimal import Decimal
+
+    from indicators.figures import targets_set
+
+    targets_set(indicator=carers_trained, targets={}, amber_tolerance=Decimal("2.5"), change_check_percent=30)
+
+    changed = AuditEntry.objects.get(
+        event=AuditEntry.Event.CHANGED,
+        object_type="indicators.PerformanceIndicator",
+        object_id=str(carers_trained.pk),
+    )
+    assert changed.changes["amber_tolerance"][1] == "2.5"
+    assert changed.changes["change_check_percent"][1] == 30
