@@ -213,6 +213,8 @@ ADMIN_EXCEPTIONS = {
     ("admin:autocomplete", "superuser"): 403,
     # Audit entries are only ever added by the portal itself.
     ("admin:audit_auditentry_add", "superuser"): 403,
+    # Outbox jobs are written by the changes that imply them, never by hand.
+    ("admin:outbox_outboxjob_add", "superuser"): 403,
     # API tokens are issued on the portal's page, the only one that shows the secret.
     ("admin:api_apitoken_add", "superuser"): 302,
 }
