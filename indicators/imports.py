@@ -171,12 +171,6 @@ class ImportRow:
             return ""
         return self.indicator.format_value(self.existing.value)
 
-    @property
-    def new_display(self) -> str:
-        if self.indicator is None or "value" not in self.values:
-            return ""
-        return self.indicator.format_value(self.values["value"])
-
 
 @dataclass(frozen=True)
 class ImportCounts:
