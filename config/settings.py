@@ -337,6 +337,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_overdue_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Just after midnight, each indicator's state is brought to the new day (periods
+    # ending, figures falling due); a page finding one older refreshes it first.
+    "refresh-indicator-states": {
+        "task": "indicators.tasks.refresh_indicator_states",
+        "schedule": crontab(hour=0, minute=1),
+    },
 }
 CELERY_BEAT_SCHEDULE |= {
     "half-year-evaluation-report": {

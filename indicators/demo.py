@@ -15,6 +15,7 @@ from django.utils import timezone
 from .choices import Unit
 from .models import Figure, FigureChange, PerformanceIndicator, Target
 from .periods import Period
+from .states import indicator_state_refresh
 
 YEARS = 3
 TWO_PLACES = Decimal("0.01")
@@ -194,4 +195,5 @@ def demo_figures_load(*, strategy, officer, entered_by: dict, today: datetime.da
                 )
             FigureChange.objects.bulk_create(history)
             made += 1
+    indicator_state_refresh(indicator_ids=[indicator.pk for indicator in indicators])
     return made

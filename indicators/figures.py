@@ -18,6 +18,7 @@ from outbox.services import job_schedule
 from .choices import Unit
 from .models import Figure, FigureChange, PerformanceIndicator, ReopenRequest, Target
 from .periods import Period
+from .states import indicator_state_refresh
 
 SCALE = {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_10000: Decimal(10000)}
 TWO_PLACES = Decimal("0.01")
@@ -139,12 +140,14 @@ def figure_save(
     today: datetime.date | None = None,
     event: str = FigureChange.Event.EDITED,
     submit: bool = False,
+    refresh_state: bool = True,
 ) -> Figure:
     """Enter or change one figure. A changed figure is a draft again until submitted.
 
     ``expected_version`` is the version the person started from (None for a new
     figure); if the figure has moved on since, FigureConflict is raised and
-    nothing is saved.
+    nothing is saved. The indicator's state is refreshed in the same transaction,
+    unless the caller (an import) refreshes it once for many figures.
     """
     if not can_enter_figures_for(user, indicator):
         raise PermissionDenied
@@ -205,8 +208,14 @@ def figure_save(
             _close_reopen_requests(figure)
     if submit and figure.status != Figure.Status.SUBMITTED and figure.can_move_to(Figure.Status.SUBMITTED):
         figure = figure_transition(
-            figure_id=figure.pk, user=user, to_status=Figure.Status.SUBMITTED, expected_version=figure.version
+            figure_id=figure.pk,
+            user=user,
+            to_status=Figure.Status.SUBMITTED,
+            expected_version=figure.version,
+            refresh_state=False,
         )
+    if refresh_state:
+        indicator_state_refresh(indicator_ids=[indicator.pk])
     return figure
 
 
@@ -238,9 +247,19 @@ TRANSITION_EVENTS = {
 
 @transaction.atomic
 def figure_transition(
-    *, figure_id: int, user, to_status: str, expected_version: int, reason: str = ""
+    *,
+    figure_id: int,
+    user,
+    to_status: str,
+    expected_version: int,
+    reason: str = "",
+    refresh_state: bool = True,
 ) -> Figure:
-    """Move a figure along draft → submitted → verified, or send it back with a reason."""
+    """Move a figure along draft → submitted → verified, or send it back with a reason.
+
+    The indicator's state is refreshed in the same transaction (unless the caller
+    refreshes it once for a batch).
+    """
     figure = Figure.objects.select_for_update().select_related("indicator").get(pk=figure_id)
     if to_status in (Figure.Status.VERIFIED, Figure.Status.RETURNED):
         if not user.has_perm("indicators.verify_figure"):
@@ -276,6 +295,8 @@ def figure_transition(
     )
     if to_status == Figure.Status.RETURNED:
         job_schedule(task="indicators.tasks.notify_sent_back", arguments={"change_id": change.pk})
+    if refresh_state:
+        indicator_state_refresh(indicator_ids=[figure.indicator_id])
     return figure
 
 
@@ -303,7 +324,11 @@ def figures_verify(*, user, versions: dict[int, int]) -> list[Figure]:
         try:
             verified.append(
                 figure_transition(
-                    figure_id=figure_id, user=user, to_status=Figure.Status.VERIFIED, expected_version=version
+                    figure_id=figure_id,
+                    user=user,
+                    to_status=Figure.Status.VERIFIED,
+                    expected_version=version,
+                    refresh_state=False,
                 )
             )
         except FigureConflict as conflict:
@@ -319,6 +344,7 @@ def figures_verify(*, user, versions: dict[int, int]) -> list[Figure]:
                 f"{current or 'A figure'} is no longer waiting for verification. "
                 "Nothing was verified: check the figures and try again.",
             ) from None
+    indicator_state_refresh(indicator_ids=[figure.indicator_id for figure in verified])
     return verified
 
 
@@ -386,3 +412,4 @@ def targets_set(
     indicator.amber_tolerance = amber_tolerance
     # Saved rather than updated so the audit log records the tolerance and threshold changes.
     indicator.save(update_fields=["amber_tolerance", "change_check_percent", "edit_version"])
+    indicator_state_refresh(indicator_ids=[indicator.pk])

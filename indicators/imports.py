@@ -25,6 +25,7 @@ from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_
 from .forms import FigureForm
 from .models import Figure, FigureChange, FigureUpload, PerformanceIndicator
 from .periods import Period, PeriodError, parse_period
+from .states import indicator_state_refresh
 
 REQUIRED_COLUMNS = ["indicator", "period", "value"]
 OPTIONAL_COLUMNS = ["numerator", "denominator", "note", "quality", "source"]
@@ -619,7 +620,9 @@ def commit_import(*, name: str, content: bytes, user, submit: bool, first_row: i
                 expected_version=row.existing.version if row.existing else None,
                 event=FigureChange.Event.IMPORTED,
                 submit=submit,
+                refresh_state=False,
             )
+        indicator_state_refresh(indicator_ids=[row.indicator.pk for row in preview.to_save])
     except (FigureConflict, ValidationError, PermissionDenied):
         # Leaving the atomic block with an exception undoes every row saved so far.
         raise ImportFileError(

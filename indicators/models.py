@@ -15,6 +15,7 @@ __all__ = [
     "Figure",
     "FigureChange",
     "FigureUpload",
+    "IndicatorState",
     "Frequency",
     "PerformanceIndicator",
     "Polarity",
@@ -483,3 +484,6 @@ class EmailSetting(models.Model):
     def __str__(self):
         state = "gets" if self.wanted else "does not get"
         return f"{self.person} {state} emails {self.get_email_display().lower()}"
+
+
+from .state_model import IndicatorState  # noqa: E402  kept in its own module, registered with this app

@@ -162,6 +162,16 @@ class IndicatorStatus:
     def trend_from_year_earlier(self) -> Trend:
         return self._trend(Period.year_earlier)
 
+    @property
+    def reporting_due(self) -> bool:
+        """Whether a period has ended, so a figure is wanted now."""
+        return self.reporting_row is not None
+
+    @property
+    def reporting_verified(self) -> bool:
+        row = self.reporting_row
+        return row is not None and row.verified_value is not None
+
 
 PERIOD_COUNTS = {"monthly": 36, "quarterly": 12, "half_yearly": 6, "annual": 3}
 
@@ -314,7 +324,9 @@ class ObjectivePerformance:
     a rating.
     """
 
-    statuses: list[IndicatorStatus] = field(default_factory=list)
+    # Anything with the performance, timeliness and reporting of an IndicatorStatus:
+    # the overview gives it the stored states (indicators.states.StateView).
+    statuses: list = field(default_factory=list)
 
     def count(self, rag: str) -> int:
         return sum(1 for status in self.statuses if status.performance == rag)
@@ -366,12 +378,17 @@ class ObjectivePerformance:
         return self.timeliness_count("Sent back")
 
     @property
+    def exceptions(self) -> list:
+        """Off target or worsening: the indicators the overview names under the objective."""
+        return [status for status in self.statuses if status.is_exception]
+
+    @property
     def completeness(self) -> int | None:
         """Percentage of indicators with a verified figure for their latest ended period."""
-        due = [status for status in self.statuses if status.reporting_row is not None]
+        due = [status for status in self.statuses if status.reporting_due]
         if not due:
             return None
-        complete = sum(1 for status in due if status.reporting_row.verified_value is not None)
+        complete = sum(1 for status in due if status.reporting_verified)
         return round(100 * complete / len(due))
 
 
@@ -383,11 +400,3 @@ def data_as_at(statuses: Iterable[IndicatorStatus]) -> datetime.date | None:
         if (row := status.latest_verified) is not None and row.figure is not None and row.figure.verified_at
     ]
     return max(dates, default=None)
-
-
-def performance_by_objective(strategy, *, user) -> dict[int, ObjectivePerformance]:
-    indicators = PerformanceIndicator.objects.filter(objective__strategy=strategy).select_related("owner")
-    performance = defaultdict(ObjectivePerformance)
-    for status in indicator_statuses(indicators, user=user):
-        performance[status.indicator.objective_id].statuses.append(status)
-    return performance

@@ -17,6 +17,7 @@ from objectives.services import (
 
 from .choices import Computation
 from .models import CatalogueEntry, Frequency, PerformanceIndicator, Polarity, Unit
+from .states import indicator_state_refresh
 
 INDICATOR_KEYS = {
     "title",
@@ -111,6 +112,8 @@ def indicators_load(*, loaded: LoadedStrategy, objectives_data: list[dict]) -> l
             ),
             f"Objective {number}",
         )
+    # A changed definition (polarity, frequency, tolerance, computation) changes the states.
+    indicator_state_refresh(indicator_ids=[indicator.pk for indicator in indicators])
     return indicators
 
 
@@ -138,4 +141,5 @@ def catalogue_adopt(*, entry: CatalogueEntry, objective, owner=None) -> Performa
     )
     indicator.full_clean()
     indicator.save()
+    indicator_state_refresh(indicator_ids=[indicator.pk])
     return indicator

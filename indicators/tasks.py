@@ -5,6 +5,7 @@ from celery import shared_task
 from .imports import import_failed, import_run
 from .notifications import organisation_reminder_send, sent_back_notify
 from .reminders import overdue_reminders_send
+from .states import indicator_states_refresh_all
 
 
 @shared_task(acks_late=True)
@@ -29,3 +30,9 @@ def notify_sent_back(*, change_id: int) -> int:
 @shared_task(acks_late=True)
 def send_organisation_reminder(*, reminder_id: int) -> int:
     return organisation_reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(acks_late=True, time_limit=900)
+def refresh_indicator_states() -> int:
+    """Idempotent: a second run the same day finds the states already current."""
+    return indicator_states_refresh_all()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import posted_data, posted_files
+from core.pagination import paginate
 from core.versions import EditConflict
 from objectives.models import Organisation
 from objectives.selectors import current_strategy_or_404
@@ -63,6 +64,7 @@ from .selectors import (
     sees_exact_figures,
 )
 from .services import catalogue_adopt
+from .states import state_views, states_data_as_at
 from .worklists import verification_queue
 
 
@@ -105,19 +107,23 @@ def indicator_list(request):
         indicators = indicators.filter(objective__number=int(filters["objective"]))
     if filters["organisation"]:
         indicators = indicators.filter(owner__key=filters["organisation"])
-    statuses = indicator_statuses(indicators, user=request.user)
+    # Every listed indicator's state in one query; only the page shown is drawn.
+    statuses = state_views(indicators, user=request.user)
     if filters["rag"]:
         statuses = [status for status in statuses if status.rag == filters["rag"]]
     if filters["performance"] in PERFORMANCE_LABELS:
         statuses = [status for status in statuses if has_performance(status, filters["performance"])]
+    pagination = paginate(request, statuses)
+    shown = pagination.items
     return render(
         request,
         "indicators/list.html",
         {
             "strategy": strategy,
-            "statuses": statuses,
+            "statuses": shown,
+            "pagination": pagination,
             "verdicts": apps.get_app_config("comparisons").latest_verdicts_by_indicator(
-                [status.indicator for status in statuses]
+                [status.indicator for status in shown]
             ),
             "filters": filters,
             "objectives": list(strategy.objectives.all()),
@@ -126,7 +132,7 @@ def indicator_list(request):
             ),
             "rag_choices": RagStatus.choices,
             "performance_choices": list(PERFORMANCE_LABELS.items()),
-            "data_as_at": data_as_at(statuses),
+            "data_as_at": states_data_as_at(shown),
             "is_filtered": any(filters.values()),
         },
     )

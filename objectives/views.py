@@ -35,6 +35,7 @@ def overview(request):
             "objectives": objectives,
             "performance_columns": indicators.performance_columns(),
             "data_as_at": indicators.data_as_at(performance),
+            "has_exceptions": any(objective.performance.exceptions for objective in objectives),
             "compared": apps.get_app_config("comparisons").verdict_counts_by_objective(objectives),
         },
     )

@@ -11,6 +11,7 @@ from board.models import AgendaItem, BoardAction, BoardSeat, CompileRun, Evaluat
 from board.reports import latest_ended_half_year, report_compile
 from indicators.models import Figure, Frequency, PerformanceIndicator, Polarity, Target, Unit
 from indicators.periods import Period
+from indicators.states import indicator_state_refresh
 from objectives.models import Action, Objective, Organisation, Strategy
 from portal import two_factor
 from portal.models import User
@@ -134,6 +135,7 @@ def last_ended_period(frequency: str, today: datetime.date | None = None) -> Per
 class FigureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Figure
+        skip_postgeneration_save = True
 
     indicator = factory.SubFactory(IndicatorFactory)
     frequency = factory.LazyAttribute(lambda figure: figure.indicator.frequency)
@@ -142,16 +144,29 @@ class FigureFactory(factory.django.DjangoModelFactory):
     value = Decimal("10")
     status = Figure.Status.DRAFT
 
+    @factory.post_generation
+    def state(self, create, extracted, **kwargs):
+        """As the figure services do, keep the indicator's state in step."""
+        if create:
+            indicator_state_refresh(indicator_ids=[self.indicator_id])
+
 
 class TargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Target
+        skip_postgeneration_save = True
 
     indicator = factory.SubFactory(IndicatorFactory)
     frequency = factory.LazyAttribute(lambda target: target.indicator.frequency)
     period_start = factory.LazyAttribute(lambda target: last_ended_period(target.frequency).start)
     period_end = factory.LazyAttribute(lambda target: Period(target.frequency, target.period_start).end)
     value = Decimal("10")
+
+    @factory.post_generation
+    def state(self, create, extracted, **kwargs):
+        """As the targets service does, keep the indicator's state in step."""
+        if create:
+            indicator_state_refresh(indicator_ids=[self.indicator_id])
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
