@@ -25,6 +25,8 @@ class IndicatorState(models.Model):
     performance = models.CharField(max_length=20, choices=RagStatus.choices)
     timeliness = models.CharField(max_length=40)
     is_overdue = models.BooleanField(default=False)
+    # A figure of the periods a status covers is sent back: the organisation is chased for it.
+    has_sent_back = models.BooleanField(default=False)
     # The latest ended period: whether a figure is wanted now, and whether it is verified.
     reporting_period_start = models.DateField(null=True, blank=True)
     reporting_verified = models.BooleanField(default=False)

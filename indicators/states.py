@@ -72,6 +72,7 @@ def state_from_status(status: IndicatorStatus) -> IndicatorState:
         performance=status.performance,
         timeliness=status.timeliness,
         is_overdue=status.is_overdue,
+        has_sent_back=any(row.figure and row.figure.status == Figure.Status.RETURNED for row in status.rows),
         reporting_period_start=reporting.period.start if reporting else None,
         reporting_verified=bool(reporting and reporting.verified_value is not None),
         latest_period_start=latest.period.start if latest else None,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .models import Figure, OrganisationReminder, PerformanceIndicator, ReopenRequest
 from .selectors import IndicatorStatus, PeriodRow, due_date, indicator_statuses
+from .states import indicator_states
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,16 @@ def chasing_by_organisation(
         .select_related("objective", "owner")
         .order_by("objective__number", "position")
     )
+    # The stored states say which indicators need chasing; only those are read in full.
+    indicators = list(indicators.filter(computation=""))
+    states = indicator_states(indicators, today=today)
+    chased = [
+        indicator
+        for indicator in indicators
+        if states[indicator.pk].is_overdue or states[indicator.pk].has_sent_back
+    ]
     by_organisation: dict[int, OrganisationChasing] = {}
-    for status in indicator_statuses(indicators, user=user, today=today):
+    for status in indicator_statuses(chased, user=user, today=today):
         if needs_chasing(status):
             owner = status.indicator.owner
             by_organisation.setdefault(owner.pk, OrganisationChasing(organisation=owner, today=today))
