@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import posted_data, posted_files
+from core.pagination import paginate
 from core.versions import EditConflict
 from objectives.models import Strategy
 from objectives.selectors import current_strategy_or_404
@@ -84,9 +85,11 @@ def report_for_user_or_404(user, pk: int, *, reports=None) -> EvaluationReport:
 def overview(request):
     strategy = current_strategy_or_404()
     seats = list(BoardSeat.objects.filter(strategy=strategy).current().for_page())
-    meetings = list(Meeting.objects.all()[:8])
+    meetings = paginate(request, Meeting.objects.order_by("-date", "-pk"), label="Pages of the meetings")
     return render(
-        request, "board/overview.html", {"strategy": strategy, "seats": seats, "meetings": meetings}
+        request,
+        "board/overview.html",
+        {"strategy": strategy, "seats": seats, "meetings": meetings.items, "pagination": meetings},
     )
 
 
@@ -562,11 +565,13 @@ def action_tracker(request, only_open: bool = False):
         actions = actions.filter(status=status)
     else:
         status = ""
+    pagination = paginate(request, actions.order_by("status", "due_date", "pk"), label="Pages of the actions")
     return render(
         request,
         "board/actions.html",
         {
-            "actions": list(actions.order_by("status", "due_date", "pk")),
+            "actions": pagination.items,
+            "pagination": pagination,
             "owners": owners,
             "owner": owner,
             "status": status,
