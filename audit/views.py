@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from core.pagination import paginate
 
 from .forms import AuditFilterForm
 from .models import AuditEntry
@@ -20,11 +21,5 @@ def audit_log(request):
     entries = AuditEntry.objects.all()
     if form.is_bound and form.is_valid():
         entries = entries.matching(**form.cleaned_data)
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "audit/log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    pagination = paginate(request, entries, ENTRIES_PER_PAGE, label="Pages of the audit log")
+    return render(request, "audit/log.html", {"form": form, "pagination": pagination})

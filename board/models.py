@@ -1,9 +1,15 @@
 """The Corporate Parenting Board."""
 
+import hashlib
+import json
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from core.versions import edit_version_field
 
@@ -101,6 +107,30 @@ class Meeting(models.Model):
         return seat_count // settings.BOARD_QUORUM_DIVISOR + 1
 
 
+@dataclass(frozen=True)
+class ReportHeading:
+    """What a report page's heading names, as frozen in its snapshot."""
+
+    council: str
+    strategy: str
+    period_label: str
+
+
+class EvaluationReportQuerySet(models.QuerySet):
+    def for_page(self):
+        """Without the snapshot: its pages serve the stored body, and read only the heading's words
+        and what tells whether the stored body is still current (`EvaluationReport.words_stamp`)."""
+        comments = IndicatorComment.objects.filter(report=models.OuterRef("pk")).order_by().values("report")
+        return self.defer("snapshot").annotate(
+            heading_council=KT("snapshot__council"),
+            heading_strategy=KT("snapshot__strategy"),
+            heading_period_label=KT("snapshot__period__label"),
+            comments_count=models.Subquery(comments.annotate(n=models.Count("pk")).values("n")),
+            comments_versions=models.Subquery(comments.annotate(n=models.Sum("version")).values("n")),
+            comments_updated=models.Subquery(comments.annotate(n=models.Max("updated_at")).values("n")),
+        )
+
+
 class EvaluationReport(models.Model):
     """One compiled version of the bi-annual evaluation of the strategy: a frozen snapshot."""
 
@@ -152,6 +182,8 @@ class EvaluationReport(models.Model):
     )
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = EvaluationReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_start", "-version"]
         constraints = [
@@ -177,6 +209,38 @@ class EvaluationReport(models.Model):
             cached = (self.snapshot, ReportSnapshot.from_stored(self.snapshot))
             self.__dict__["_snapshot_data"] = cached
         return cached[1]
+
+    @property
+    def heading(self) -> ReportHeading:
+        """The council, strategy and half-year the snapshot names; read without it when annotated."""
+        if hasattr(self, "heading_period_label"):
+            return ReportHeading(
+                council=self.heading_council or "",
+                strategy=self.heading_strategy or "",
+                period_label=self.heading_period_label or "",
+            )
+        data = self.data
+        return ReportHeading(council=data.council, strategy=data.strategy, period_label=data.period.label)
+
+    def words_stamp(self) -> str:
+        """A digest of everything written on the version that its stored body shows, and its status
+        (the officer's body offers comment links on a draft only). Reads the comments once unless
+        the queryset's `for_page` did."""
+        if not hasattr(self, "comments_count"):
+            comments = self.indicator_comments.order_by().aggregate(
+                count=models.Count("pk"), versions=models.Sum("version"), updated=models.Max("updated_at")
+            )
+            self.comments_count, self.comments_versions = comments["count"], comments["versions"]
+            self.comments_updated = comments["updated"]
+        words = [
+            self.status,
+            self.executive_summary,
+            self.commentary,
+            self.comments_count or 0,
+            self.comments_versions or 0,
+            self.comments_updated.isoformat() if self.comments_updated else "",
+        ]
+        return hashlib.sha256(json.dumps(words, sort_keys=True).encode()).hexdigest()
 
     def objective_commentary(self, number: int) -> str:
         return (self.commentary or {}).get(str(number), "")
@@ -426,3 +490,43 @@ class BoardActionUpdate(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:40]}"
+
+
+class ReportRendering(models.Model):
+    """A report version's body and CSV for one audience, rendered once and served as stored.
+
+    The body holds the commentary and the indicator comments, so every write that changes
+    them renders it again in the same transaction; a digest of those words and the report's
+    status when it was rendered is kept too, so a body that missed a write is never served.
+    """
+
+    class Audience(models.TextChoices):
+        EXACT = "exact", "The officer: exact figures"
+        SUPPRESSED = "suppressed", "Everyone else: small numbers hidden"
+
+    report = models.ForeignKey(EvaluationReport, on_delete=models.CASCADE, related_name="renderings")
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    html = models.TextField(help_text="The report's body, inside the page's layout.")
+    csv = models.TextField(help_text="The report's figures as CSV.")
+    words_stamp = models.CharField(
+        max_length=64,
+        help_text="The report's words and status when rendered (`EvaluationReport.words_stamp`).",
+    )
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["report", "audience"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "audience"], name="one_rendering_per_report_audience")
+        ]
+
+    def __str__(self):
+        return f"{self.report}, {self.get_audience_display()}"
+
+    @property
+    def body(self) -> SafeString:
+        """The stored body, as rendered by the portal's own template (which escaped what people wrote)."""
+        return mark_safe(self.html)  # noqa: S308
+
+    def is_current_for(self, report: EvaluationReport) -> bool:
+        return self.words_stamp == report.words_stamp()

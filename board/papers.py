@@ -13,6 +13,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from indicators.choices import Frequency
+from indicators.periods import Period
+
 from .models import EvaluationReport
 from .selectors import exception_rows, report_sections
 
@@ -38,7 +41,7 @@ def report_pdf_bytes(report: EvaluationReport) -> bytes:
 
 
 def report_pdf_name(report: EvaluationReport) -> str:
-    code = report.data.period.code.replace(" ", "-")
+    code = Period(Frequency.HALF_YEARLY, report.period_start).code.replace(" ", "-")
     return f"evaluation-{code}-v{report.version}.pdf"
 
 

@@ -16,11 +16,11 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connections, transaction
-from django.db.models import CharField, Max, Q
+from django.db.models import CharField, Max, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from comparisons.selectors import comparison_snapshot, published_fingerprint
+from comparisons.selectors import comparison_snapshot, published_sources
 from core.versions import version_claim
 from indicators.choices import Frequency, RagStatus
 from indicators.models import Figure, PerformanceIndicator, Target
@@ -80,6 +80,13 @@ def report_request(*, strategy: Strategy, period: Period, user=None) -> CompileR
 def enqueue_pdf_render(report: EvaluationReport) -> None:
     """Render the Board paper through the outbox, so a broker outage delays it and never loses it."""
     job_schedule(task="board.tasks.render_report_pdf", arguments={"report_id": report.pk})
+
+
+def _renderings_refresh(report: EvaluationReport, *, csv: bool = False) -> None:
+    """Store the version's body (and CSV) as it now reads, in the caller's transaction."""
+    from .renderings import report_renderings_refresh  # it reads the report through selectors, above this
+
+    report_renderings_refresh(report=report, csv=csv)
 
 
 def enqueue_compile(run: CompileRun) -> None:
@@ -191,6 +198,7 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
                 compiled_by=run.requested_by,
             )
             comments_carry_forward(report=report)
+            _renderings_refresh(report, csv=True)
             enqueue_pdf_render(report)
             run.status = CompileRun.Status.DONE
             run.report = report
@@ -259,26 +267,39 @@ def _indicators(strategy: Strategy):
 
 
 def data_fingerprint(*, strategy: Strategy, period: Period) -> str:
-    """A digest of every figure, target and action the report draws on."""
-    indicators = _indicators(strategy)
+    """A digest of every figure, target, action and published source the report draws on.
+
+    Read in one query (a union of the five), since each visit to a report page checks it.
+    """
+    indicators = _indicators(strategy).values("pk")
     drawn_on = in_shown_periods(period.end + datetime.timedelta(days=1)) & Q(period_end__lte=period.end)
+
+    def tagged(queryset, kind: str, *columns):
+        cells = [Cast(column, CharField()) for column in columns] + [Value("")] * (3 - len(columns))
+        named = {f"c{i}": cell for i, cell in enumerate(cells)}
+        return queryset.order_by().annotate(kind=Value(kind), **named).values_list("kind", *named)
+
+    rows = (
+        tagged(Figure.objects.filter(drawn_on, indicator__in=indicators), "figure", "pk", "version")
+        .union(
+            # Targets as text straight from the database: building a Decimal for each was most of the time.
+            tagged(Target.objects.filter(drawn_on, indicator__in=indicators), "target", "pk", "value"),
+            tagged(Action.objects.filter(objective__strategy=strategy), "action", "pk", "status"),
+            tagged(ActionUpdate.objects.filter(action__objective__strategy=strategy), "update", "pk"),
+            tagged(published_sources(), "published", "measure_id", "time_period", "source_file_id"),
+            all=True,
+        )
+        .order_by()
+    )
+    read = defaultdict(list)
+    for kind, *cells in rows:
+        read[kind].append(cells)
     parts = {
-        "figures": list(
-            Figure.objects.filter(drawn_on, indicator__in=indicators)
-            .order_by("pk")
-            .values_list("pk", "version")
-        ),
-        # As text straight from the database: building a Decimal for each was most of the time.
-        "targets": list(
-            Target.objects.filter(drawn_on, indicator__in=indicators)
-            .order_by("pk")
-            .values_list("pk", Cast("value", CharField()))
-        ),
-        "actions": list(
-            Action.objects.filter(objective__strategy=strategy).order_by("pk").values_list("pk", "status")
-        ),
-        "updates": ActionUpdate.objects.filter(action__objective__strategy=strategy).count(),
-        "published": published_fingerprint(),
+        "figures": sorted((int(pk), int(version)) for pk, version, _ in read["figure"]),
+        "targets": sorted(((int(pk), value) for pk, value, _ in read["target"]), key=lambda row: row[0]),
+        "actions": sorted(((int(pk), status) for pk, status, _ in read["action"]), key=lambda row: row[0]),
+        "updates": len(read["update"]),
+        "published": sorted({tuple(int(cell) for cell in row) for row in read["published"]}),
     }
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
@@ -510,6 +531,7 @@ def report_advance(*, report: EvaluationReport, to_status: str, meeting=None, us
         report.published_at = timezone.now()
         report.meeting = meeting
     report.save()
+    _renderings_refresh(report)  # the officer's body offers comment links on a draft only
     if to_status == EvaluationReport.Status.PUBLISHED:
         enqueue_pdf_render(report)
     return report
@@ -540,6 +562,7 @@ def report_commentary_save(
     report.commentary = {str(number): text.strip() for number, text in commentary.items() if text.strip()}
     report.commentary_by = user
     report.save(update_fields=["executive_summary", "commentary", "commentary_by", "edit_version"])
+    _renderings_refresh(report)
     return report
 
 
@@ -581,6 +604,7 @@ def indicator_comment_save(
     comment.version += 1
     comment.full_clean()
     comment.save()
+    _renderings_refresh(report)
     return comment
 
 

@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import posted_data, posted_files
+from core.pagination import paginate
 from core.versions import EditConflict
-from indicators.imports import as_csv
 from objectives.models import Strategy
 from objectives.selectors import current_strategy_or_404
 
-from .exports import report_csv_rows
 from .forms import (
     AgendaItemForm,
     ApologiesForm,
@@ -35,6 +34,7 @@ from .models import (
     Meeting,
 )
 from .papers import meeting_pack_pdf, report_pdf_name, report_pdf_render
+from .renderings import report_rendering
 from .reports import (
     CommentConflict,
     data_fingerprint,
@@ -68,9 +68,11 @@ from .services import (
 MANAGE_REPORTS = "board.change_evaluationreport"
 
 
-def report_for_user_or_404(user, pk: int) -> EvaluationReport:
+def report_for_user_or_404(user, pk: int, *, reports=None) -> EvaluationReport:
     """Officers open every version; the Board's chair also those awaiting approval; others published ones."""
-    reports = EvaluationReport.objects.select_related("meeting", "strategy", "approved_by")
+    if reports is None:
+        reports = EvaluationReport.objects.all()
+    reports = reports.select_related("meeting", "strategy", "approved_by")
     if not user.has_perm(MANAGE_REPORTS):
         shown = [EvaluationReport.Status.PUBLISHED]
         if BoardSeat.objects.current().filter(is_chair=True, person=user).exists():
@@ -83,9 +85,11 @@ def report_for_user_or_404(user, pk: int) -> EvaluationReport:
 def overview(request):
     strategy = current_strategy_or_404()
     seats = list(BoardSeat.objects.filter(strategy=strategy).current().for_page())
-    meetings = list(Meeting.objects.all()[:8])
+    meetings = paginate(request, Meeting.objects.order_by("-date", "-pk"), label="Pages of the meetings")
     return render(
-        request, "board/overview.html", {"strategy": strategy, "seats": seats, "meetings": meetings}
+        request,
+        "board/overview.html",
+        {"strategy": strategy, "seats": seats, "meetings": meetings.items, "pagination": meetings},
     )
 
 
@@ -140,15 +144,19 @@ def _report_context(report: EvaluationReport, user, exact: bool) -> dict:
 
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_detail(request, pk: int):
-    report = report_for_user_or_404(request.user, pk)
+    """The stored body of the version for the reader's audience, inside the page's layout."""
+    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
     manage = request.user.has_perm(MANAGE_REPORTS)
     changed = manage and report.data_fingerprint != data_fingerprint(
         strategy=report.strategy, period=half_year(report.period_start)
     )
-    context = _report_context(report, request.user, exact=manage)
     submitted = report.status == EvaluationReport.Status.SUBMITTED
     approved = report.status == EvaluationReport.Status.APPROVED
-    context |= {
+    context = {
+        "report": report,
+        "heading": report.heading,
+        "body": report_rendering(report=report, exact=manage).body,
+        "exact": manage,
         "manage": manage,
         "may_approve": submitted and may_approve(request.user, report),
         "data_changed": changed,
@@ -302,7 +310,7 @@ def report_step(request, pk: int, step: str):
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_pdf(request, pk: int):
     """The stored Board paper; rendered here only if its job has not run yet."""
-    report = report_for_user_or_404(request.user, pk)
+    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
     if not (report.pdf and report.pdf_status == report.status):
         report = report_pdf_render(report_id=report.pk)
     with report.pdf.open("rb") as stored:
@@ -314,10 +322,10 @@ def report_pdf(request, pk: int):
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_csv(request, pk: int):
     """The report's figures as raw values in CSV, with the same small-number rule as its page."""
-    report = report_for_user_or_404(request.user, pk)
-    rows = report_csv_rows(report, exact=request.user.has_perm(MANAGE_REPORTS))
-    response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
-    code = report.data.period.code.replace(" ", "-")
+    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
+    rendering = report_rendering(report=report, exact=request.user.has_perm(MANAGE_REPORTS))
+    response = HttpResponse(rendering.csv.encode(), content_type="text/csv; charset=utf-8")
+    code = half_year(report.period_start).code.replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.csv"'
     return response
 
@@ -557,11 +565,13 @@ def action_tracker(request, only_open: bool = False):
         actions = actions.filter(status=status)
     else:
         status = ""
+    pagination = paginate(request, actions.order_by("status", "due_date", "pk"), label="Pages of the actions")
     return render(
         request,
         "board/actions.html",
         {
-            "actions": list(actions.order_by("status", "due_date", "pk")),
+            "actions": pagination.items,
+            "pagination": pagination,
             "owners": owners,
             "owner": owner,
             "status": status,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.addresses import client_address
 from core.forms import posted_data
+from core.pagination import paginate
 from core.versions import EditConflict
 from portal.roles import Role
 
@@ -66,13 +67,14 @@ def issue_context(newsletter: Newsletter) -> dict:
 @permission_required("communications.view_newsletter", raise_exception=True)
 def newsletters(request):
     issues = Newsletter.objects.visible_to(request.user).latest_first()
+    pagination = paginate(request, issues, label="Pages of the newsletters")
     by_year = {}
-    for issue in issues:
+    for issue in pagination.items:
         by_year.setdefault(issue.month.year, []).append(issue)
     return render(
         request,
         "communications/newsletters.html",
-        {"by_year": by_year, "manage": request.user.has_perm(MANAGE_NEWSLETTERS)},
+        {"by_year": by_year, "pagination": pagination, "manage": request.user.has_perm(MANAGE_NEWSLETTERS)},
     )
 
 
@@ -280,11 +282,16 @@ def feedback_sent(request):
 
 @permission_required(MANAGE_FEEDBACK, raise_exception=True)
 def feedback_list(request):
-    received = Feedback.objects.prefetch_related("tags")
+    received = Feedback.objects.prefetch_related("tags").order_by("-received_at", "-pk")
     shown = request.GET.get("show", "")
     if shown == "to-act-on":
         received = received.filter(acted_on=False)
-    return render(request, "communications/feedback_list.html", {"received": received, "shown": shown})
+    pagination = paginate(request, received, label="Pages of the feedback")
+    return render(
+        request,
+        "communications/feedback_list.html",
+        {"received": pagination.items, "pagination": pagination, "shown": shown},
+    )
 
 
 @permission_required(MANAGE_FEEDBACK, raise_exception=True)

@@ -288,10 +288,15 @@ def comparison_snapshot(indicators, *, up_to: int) -> dict[int, dict]:
     return snapshot
 
 
+def published_sources():
+    """Each current measure's values, to read which file each year comes from."""
+    return PublishedValue.objects.filter(measure__retired_at__isnull=True)
+
+
 def published_fingerprint() -> list:
     """Which file each measure's years come from, so a report can tell when newer figures arrive."""
     return list(
-        PublishedValue.objects.filter(measure__retired_at__isnull=True)
+        published_sources()
         .order_by("measure_id", "time_period")
         .values_list("measure_id", "time_period", "source_file_id")
         .distinct()

@@ -1,25 +1,23 @@
-"""Paging long lists with the GOV.UK pagination component, keeping the page's filters.
+"""Long lists shown a page at a time, with the GOV.UK pagination component.
 
-A view calls ``paginate(request, items)`` and hands the result to
-``templates/includes/pagination.html``; the links keep every other query
-parameter (the filters) and change only ``page``.
+`paginate` reads one page of rows (two queries for a queryset: the count and the page) and
+returns what `templates/includes/pagination.html` needs, with every link keeping the page's
+filters: the view reads, the template only shows.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 
-PAGE_SIZE = 50
-PAGE_PARAMETER = "page"
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class PageLink:
-    """One item of the pagination list: a page number, or an ellipsis between numbers."""
+    """A numbered link, or a gap (``number`` None) shown as an ellipsis."""
 
     number: int | None
-    href: str = ""
+    url: str = ""
     is_current: bool = False
 
     @property
@@ -29,66 +27,67 @@ class PageLink:
 
 @dataclass(frozen=True)
 class Pagination:
-    """A page of a list and the links around it."""
-
-    page: Page
-    links: list[PageLink] = field(default_factory=list)
-    previous_href: str = ""
-    next_href: str = ""
-
-    @property
-    def items(self) -> list:
-        return list(self.page.object_list)
-
-    @property
-    def is_paged(self) -> bool:
-        return self.page.paginator.num_pages > 1
+    items: list
+    number: int
+    num_pages: int
+    count: int
+    first_index: int
+    last_index: int
+    previous_url: str
+    next_url: str
+    links: list[PageLink]
+    label: str
 
     @property
-    def total(self) -> int:
-        return self.page.paginator.count
-
-    @property
-    def first_shown(self) -> int:
-        return self.page.start_index()
-
-    @property
-    def last_shown(self) -> int:
-        return self.page.end_index()
-
-
-def page_href(query, number: int) -> str:
-    """A link to this page number, keeping the other parameters of the query."""
-    query = query.copy()
-    query[PAGE_PARAMETER] = str(number)
-    return f"?{query.urlencode()}"
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
 
 
 def page_numbers(current: int, last: int) -> list[int | None]:
-    """The first, the last, and the current page with its neighbours; None where numbers are skipped."""
+    """The page numbers to show: the first, the last, the current one and its neighbours,
+    with None where pages are left out (as the GOV.UK pattern does)."""
     wanted = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
     numbers: list[int | None] = []
     for number in wanted:
-        if numbers and number - numbers[-1] > 1:
+        if numbers and number - numbers[-1] == 2:
+            numbers.append(number - 1)  # a gap of one page shows the page rather than an ellipsis
+        elif numbers and number - numbers[-1] > 2:
             numbers.append(None)
         numbers.append(number)
     return numbers
 
 
-def paginate(request, items: Sequence, *, per_page: int = PAGE_SIZE) -> Pagination:
-    """The requested page of ``items`` (a list or a queryset); a page out of range shows the nearest."""
-    page = Paginator(items, per_page).get_page(request.GET.get(PAGE_PARAMETER))
-    query = request.GET
+def page_url(request, number: int) -> str:
+    """This page's address for another page, its filters kept; the first page has no number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    if number > 1:
+        query["page"] = str(number)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else request.path
+
+
+def paginate(request, queryset_or_list, per_page: int = PER_PAGE, *, label: str = "Pages") -> Pagination:
+    """The page of rows the request asks for (``?page=``); a page out of range shows the last one.
+
+    ``label`` names the list for screen readers ("Pages of the audit log").
+    """
+    page = Paginator(queryset_or_list, per_page).get_page(request.GET.get("page"))
     last = page.paginator.num_pages
-    links = [
-        PageLink(number=number)
-        if number is None
-        else PageLink(number=number, href=page_href(query, number), is_current=number == page.number)
-        for number in page_numbers(page.number, last)
-    ]
     return Pagination(
-        page=page,
-        links=links if last > 1 else [],
-        previous_href=page_href(query, page.number - 1) if page.has_previous() else "",
-        next_href=page_href(query, page.number + 1) if page.has_next() else "",
+        items=list(page.object_list),
+        number=page.number,
+        num_pages=last,
+        count=page.paginator.count,
+        first_index=page.start_index(),
+        last_index=page.end_index(),
+        previous_url=page_url(request, page.number - 1) if page.has_previous() else "",
+        next_url=page_url(request, page.number + 1) if page.has_next() else "",
+        links=[
+            PageLink(number=None)
+            if number is None
+            else PageLink(number=number, url=page_url(request, number), is_current=number == page.number)
+            for number in page_numbers(page.number, last)
+        ],
+        label=label,
     )

@@ -113,7 +113,7 @@ def indicator_list(request):
         statuses = [status for status in statuses if status.rag == filters["rag"]]
     if filters["performance"] in PERFORMANCE_LABELS:
         statuses = [status for status in statuses if has_performance(status, filters["performance"])]
-    pagination = paginate(request, statuses)
+    pagination = paginate(request, statuses, label="Pages of the indicators")
     shown = pagination.items
     return render(
         request,
