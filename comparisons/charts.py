@@ -2,13 +2,16 @@
 
 Lines differ by dash pattern and marker as well as colour, and a vertical line
 marks each year where the measure's definition changed: the lines break there.
+The scale, text sizes and the "which way is better" label follow the indicator
+chart's rules (indicators/charts.py); the local target, where set, is a dashed line.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, ChartPoint, nice_step
+from indicators.charts import BETTER, CHAR_WIDTH, ChartPoint, Geometry, geometry_for, scale_note
 
+BREAK_LABEL = "Definition changed"
 SERIES = [
     # key, label, dash pattern, marker, colour (each at least 3:1 against white)
     ("council", "The council", "", "circle", "#54319f"),
@@ -44,16 +47,42 @@ class ChartLine:
 class ComparisonChart:
     title: str
     description: str
+    geometry: Geometry
     lines: list[ChartLine]
     y_ticks: list[tuple[float, str]]
     x_labels: list[ChartPoint]
     breaks: list[float]
-    width: int = WIDTH
-    height: int = HEIGHT
-    axis_left: int = LEFT
-    axis_right: int = WIDTH - RIGHT
-    axis_top: int = TOP
-    axis_bottom: int = HEIGHT - BOTTOM
+    target_points: list[ChartPoint] = field(default_factory=list)
+    better: str = ""
+    scale_note: str = ""
+
+    @property
+    def width(self) -> int:
+        return self.geometry.width
+
+    @property
+    def height(self) -> int:
+        return self.geometry.height
+
+    @property
+    def font_size(self) -> int:
+        return self.geometry.font_size
+
+    @property
+    def axis_left(self) -> int:
+        return self.geometry.axis_left
+
+    @property
+    def axis_right(self) -> int:
+        return self.geometry.axis_right
+
+    @property
+    def axis_top(self) -> int:
+        return self.geometry.axis_top
+
+    @property
+    def axis_bottom(self) -> int:
+        return self.geometry.axis_bottom
 
     # Written to one decimal place here, as the indicator chart's are (see ChartPoint).
     @property
@@ -61,13 +90,25 @@ class ComparisonChart:
         return [(f"{y:.1f}", label) for y, label in self.y_ticks]
 
     @property
-    def svg_breaks(self) -> list[str]:
-        return [f"{x:.1f}" for x in self.breaks]
+    def svg_breaks(self) -> list[tuple[str, str]]:
+        """Each break's x, and where its "Definition changed" label sits, kept inside the chart."""
+        half = len(BREAK_LABEL) * CHAR_WIDTH / 2
+        return [(f"{x:.1f}", f"{min(max(x, half), self.width - half):.1f}") for x in self.breaks]
+
+    @property
+    def target_path(self) -> str:
+        return " ".join(
+            f"{'M' if i == 0 else 'L'}{p.svg_x},{p.svg_y}" for i, p in enumerate(self.target_points)
+        )
 
 
-def comparison_chart(comparison, *, council_name: str, region_name: str) -> ComparisonChart | None:
+def comparison_chart(
+    comparison, *, council_name: str, region_name: str, targets: dict[int, Decimal] | None = None
+) -> ComparisonChart | None:
+    """The chart of a published comparison; ``targets`` are the local targets by DfE year."""
     measure = comparison.measure
     years = comparison.years
+    targets = targets or {}
     values = {
         "council": [year.council_number for year in years],
         "england": [year.england.value if year.england else None for year in years],
@@ -77,13 +118,15 @@ def comparison_chart(comparison, *, council_name: str, region_name: str) -> Comp
     numbers = [value for series in values.values() for value in series if value is not None]
     if not numbers:
         return None
-    top = nice_step(max(numbers) / 4 or Decimal(1)) * 4
-    if measure.unit == "percentage":
-        top = min(top, Decimal(100))
-    step = (WIDTH - LEFT - RIGHT) / max(len(years) - 1, 1)
-
-    def y_of(value: Decimal) -> float:
-        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(value / top))
+    year_targets = [
+        (index, targets[year.time_period]) for index, year in enumerate(years) if year.time_period in targets
+    ]
+    geometry = geometry_for(
+        numbers + [value for _, value in year_targets],
+        unit=measure.unit,
+        count=len(years),
+        format_value=measure.format_value,
+    )
 
     names = {"council": council_name or "The council", "region": region_name or "Region"}
     lines = []
@@ -93,24 +136,42 @@ def comparison_chart(comparison, *, council_name: str, region_name: str) -> Comp
             if year.definition_changed or value is None:
                 line.segments.append([])
             if value is not None:
-                x = LEFT + step * index
-                line.segments[-1].append(ChartPoint(x, y_of(value), year.label, measure.format_value(value)))
+                line.segments[-1].append(
+                    ChartPoint(
+                        geometry.x_of(index), geometry.y_of(value), year.label, measure.format_value(value)
+                    )
+                )
         lines.append(line)
-    breaks = [LEFT + step * (index - 0.5) for index, year in enumerate(years) if year.definition_changed]
+    target_points = [
+        ChartPoint(
+            geometry.x_of(index), geometry.y_of(value), years[index].label, measure.format_value(value)
+        )
+        for index, value in year_targets
+    ]
+    breaks = [geometry.x_of(index - 0.5) for index, year in enumerate(years) if year.definition_changed]
     described = "; ".join(
         f"{line.label}: " + ", ".join(f"{point.label} {point.value_text}" for point in line.points)
         for line in lines
         if line.points
     )
+    if target_points:
+        described += "; local target (dashed line): " + ", ".join(
+            f"{point.label} {point.value_text}" for point in target_points
+        )
     broken = " The definition changed where the vertical line is, so the lines break there." if breaks else ""
+    better = BETTER.get(measure.polarity, "")
+    note = scale_note(geometry, measure.format_value)
     return ComparisonChart(
         title=f"{measure.title}: {names['council']} compared with England, {names['region']} and "
         "statistical neighbours",
-        description=f"Line chart. {described}.{broken} The table below gives the same figures.",
+        description=f"Line chart. {described}.{broken}{' ' + better[2:] + '.' if better else ''}"
+        f"{' ' + note if note else ''} The table below gives the same figures.",
+        geometry=geometry,
         lines=lines,
-        y_ticks=[(y_of(top / 4 * i), measure.format_value(top / 4 * i)) for i in range(5)],
-        x_labels=[
-            ChartPoint(LEFT + step * i, HEIGHT - BOTTOM + 18, year.label, "") for i, year in enumerate(years)
-        ],
+        y_ticks=[(geometry.y_of(tick), measure.format_value(tick)) for tick in geometry.axis.ticks],
+        x_labels=geometry.x_labels([year.label for year in years]),
         breaks=breaks,
+        target_points=target_points,
+        better=better,
+        scale_note=note,
     )

@@ -48,7 +48,9 @@ def indicator_comparison_sections(indicator) -> dict:
                 "latest": latest,
                 "council_name": council or "The council",
                 "region_name": region or "Region",
-                "chart": comparison_chart(comparison, council_name=council, region_name=region),
+                "chart": comparison_chart(
+                    comparison, council_name=council, region_name=region, targets=targets
+                ),
                 "rows": rows,
                 "has_targets": any(row["target"] for row in rows),
             }

@@ -8,7 +8,7 @@ def officer_attention(strategy: Strategy) -> dict[str, list]:
     """What the corporate parenting officer should look at first."""
     actions = Action.objects.filter(objective__strategy=strategy).select_related("objective", "lead")
     return {
-        "overdue_actions": list(actions.overdue().order_by("due_date", "pk")),
+        "overdue_actions": list(actions.overdue().due_in_strategy_period().order_by("due_date", "pk")),
         "actions_without_lead": list(actions.without_lead()),
         "indicators_without_owner": list(
             PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details().without_owner()

@@ -265,6 +265,13 @@ class ActionQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)
 
+    def due_in_strategy_period(self):
+        """Due within the years their strategy covers, first to last: a date outside is not its work."""
+        return self.filter(
+            due_date__year__gte=models.F("objective__strategy__period_start"),
+            due_date__year__lte=models.F("objective__strategy__period_end"),
+        )
+
     def without_lead(self):
         return self.filter(lead__isnull=True)
 

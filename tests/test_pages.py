@@ -77,13 +77,14 @@ def test_an_unknown_objective_is_not_found(client, officer, demo_strategy):
 
 def test_the_officer_home_page_shows_what_needs_attention(client, officer):
     objective = factories.ObjectiveFactory(number=1)
+    # Due within the strategy's period (2024-2027): overdue actions outside it are not listed.
     overdue = factories.ActionFactory(
-        objective=objective, text="Hold the annual awards", due_date=datetime.date(2020, 1, 31)
+        objective=objective, text="Hold the annual awards", due_date=datetime.date(2025, 1, 31)
     )
     factories.ActionFactory(
         objective=objective,
         text="Finished long ago",
-        due_date=datetime.date(2020, 1, 31),
+        due_date=datetime.date(2025, 1, 31),
         status=Action.Status.COMPLETE,
     )
     factories.ActionFactory(objective=objective, text="Nobody leads this", lead=None)

@@ -214,18 +214,30 @@ def test_the_evaluation_report_due_for_the_latest_half_year_shows_its_state(clie
     assert f"The evaluation report for {label}: draft" in page(client.get(reverse("home")))
 
 
-def test_overdue_actions_are_only_those_of_the_current_strategy_the_oldest_first(
+def test_overdue_actions_are_only_those_of_the_current_strategy_period_the_oldest_first(
     client, officer, demo_strategy
 ):
     from objectives.models import Action
 
     old_plan = factories.ObjectiveFactory(strategy=factories.StrategyFactory(is_current=False))
     factories.ActionFactory(objective=old_plan, text="From an old plan", due_date=datetime.date(2001, 3, 31))
+    strategy = demo_strategy.strategy  # 2006-2009
+    factories.ActionFactory(
+        objective=demo_strategy.objectives[1],
+        position=99,
+        text="Due before the strategy began",
+        due_date=datetime.date(2005, 3, 31),
+    )
     client.force_login(officer)
     text = page(client.get(reverse("home")))
-    overdue = Action.objects.filter(objective__strategy=demo_strategy.strategy).overdue().order_by("due_date")
+    overdue = (
+        Action.objects.filter(objective__strategy=strategy, due_date__year__range=(2006, 2009))
+        .overdue()
+        .order_by("due_date")
+    )
+    assert overdue.exists()
     assert f"Overdue actions: {overdue.count()}" in text
-    assert "From an old plan" not in text
+    assert "From an old plan" not in text and "Due before the strategy began" not in text
     references = [f"Action {action.reference}<" for action in overdue]
     assert [text.index(reference) for reference in references] == sorted(
         text.index(reference) for reference in references

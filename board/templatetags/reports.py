@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django import template
 
-from indicators.charts import series_chart
-from indicators.choices import RagStatus
+from indicators.charts import SeriesPoint, series_chart
+from indicators.choices import Polarity, RagStatus
 from indicators.models import PerformanceIndicator, format_in_unit
 from indicators.suppression import shown_figure
 
@@ -53,10 +53,12 @@ def rag_class(rag: str) -> str:
 @register.simple_tag
 def snapshot_chart(entry: IndicatorEntry, exact: bool):
     """The PI-page chart, drawn from a report's frozen figures."""
-    indicator = PerformanceIndicator(unit=entry.unit, title=entry.title)
+    # A report freezes verified figures only, so every point is drawn as verified.
+    polarity = next((value for value, label in Polarity.choices if label == entry.polarity), "")
+    indicator = PerformanceIndicator(unit=entry.unit, title=entry.title, polarity=polarity)
     series = []
     for row in entry.chart_rows:
         shown = snapshot_figure(entry, row, exact)
         value = None if shown in ("c", "–") else _decimal(row.value)
-        series.append((row.code, value, _decimal(row.target)))
+        series.append(SeriesPoint(row.code, value, _decimal(row.target)))
     return series_chart(indicator=indicator, series=series, table_note="The table gives the same figures.")
