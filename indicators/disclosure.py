@@ -1,0 +1,291 @@
+"""Disclosure control for figures by group: which cells may be shown beyond the officer's pages.
+
+Pure Python (the standard library only), so the rule can be proved on its own
+(tests/test_disclosure.py) and used by any page, download or report that shows figures by group.
+
+The rule, in plain words:
+
+1. **Primary suppression.** A count of 1 to the threshold is hidden, and so is a rate built on it.
+   A denominator of 1 to the threshold is hidden, and so are the count and the rate built on it.
+   Zero is shown as zero. A cell whose count is not entered is neither shown nor a secret.
+2. **Rates go with their parts.** Hiding a count hides its rate (with the denominator shown, the
+   rate would give the count back). Hiding a denominator hides the count and the rate too, so a
+   hidden denominator never sits beside a shown count and rate.
+3. **Secondary suppression.** Within each period, each dimension's entered groups add up to the
+   period's total (all dimensions on a page share that total), and where a total over periods is
+   shown (say a year beside its quarters, given as ``period_totals``) each cell of the total
+   period is the sum of the same cell in its periods. These sums hold for counts and for
+   denominators alike. Hidden cells are hidden in enough of these sums that no hidden value can
+   be worked out from the shown ones, by subtraction or by any combination of the sums: the check
+   is exact rational linear algebra (a hidden value is worked out exactly when its unit vector lies
+   in the row space of the sums restricted to the hidden cells). While one can be worked out, one
+   more shown cell is hidden: a cell that shares a sum with it, preferring a group to a total, a
+   non-zero count to a zero (a hidden zero could be pinned down by "no count is negative"), then
+   the smallest, then the first in the order given.
+4. **Small bases are flagged.** A shown rate whose denominator is under 20 is flagged "based on
+   fewer than 20 children" (it is shown, not hidden).
+
+Where a dimension's entered groups do not add up to the total (a group was not entered), the
+remainder is treated as known to the reader: a stronger reader than any real one, so the cells
+are at least as safe as the rule says. Deterministic: the same cells in the same order give the
+same answer.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+TOTAL = ""  # dimension code and group code of the total cell
+
+SMALL_BASE = 20  # a rate on fewer children than this is flagged
+SMALL_BASE_NOTE = "based on fewer than 20 children"
+
+Key = tuple[str, str, str]  # (period, dimension, group)
+
+
+@dataclass(frozen=True)
+class Cell:
+    period: str  # the period's code, e.g. "2024-25 Q1"
+    dimension: str  # dimension code, TOTAL for the period's total
+    group: str  # group (value) code, TOTAL for the total
+    count: int | None  # children counted: the figure's value for a count, or its numerator for a rate
+    denominator: int | None = None  # children in the group, for a rate; None for a count
+
+    @property
+    def key(self) -> Key:
+        return (self.period, self.dimension, self.group)
+
+    @property
+    def is_total(self) -> bool:
+        return self.dimension == TOTAL
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    hidden: frozenset[Key]  # (period, dimension, group) whose count (and rate) are hidden
+    hidden_denominators: frozenset[Key]  # whose denominator is hidden too
+    small_base: frozenset[Key]  # rates based on fewer than 20 children (flag, not hide)
+
+    def is_hidden(self, period: str, dimension: str = TOTAL, group: str = TOTAL) -> bool:
+        return (period, dimension, group) in self.hidden
+
+
+@dataclass(frozen=True)
+class Line:
+    """One sum the reader knows: the cells with coefficient +1 and -1 add up to a constant."""
+
+    plus: tuple[Key, ...]
+    minus: tuple[Key, ...]
+    # A dimension's groups: a group not entered is left out, its share known (the groups entered
+    # add up to the total). Across periods: a period not entered is an unknown.
+    groups_entered_add_up: bool = False
+
+
+def disclose(
+    cells: Iterable[Cell],
+    *,
+    threshold: int,
+    additive: bool = True,
+    period_totals: Mapping[str, Sequence[str]] | None = None,
+) -> Disclosure:
+    """Which cells may be shown beyond the officer's and the owner's pages.
+
+    Primary suppression: counts (and denominators) of 1..threshold are hidden, and so is a rate built
+    on them. Secondary suppression: within each period, each dimension's groups add up to the total
+    (when `additive`, i.e. counts — the "unknown" group takes the remainder only if entered), so no
+    line (a dimension's groups + the total) may have exactly one hidden cell... extended across
+    several dimensions shown together (they share the total) and across periods where a total over
+    periods is shown. Deterministic: same input, same output (pick the smallest complementary cells,
+    ties by order of input).
+
+    ``period_totals`` names the periods shown as a total of others, e.g.
+    ``{"2024-25": ["2024-25 Q1", "2024-25 Q2", "2024-25 Q3", "2024-25 Q4"]}``: each of its cells
+    is the sum of the same cell in those periods. With ``additive=False`` (figures whose groups do
+    not add up) only primary suppression applies. The module docstring gives the rule in full.
+    """
+    cells = list(cells)
+    by_key: dict[Key, Cell] = {}
+    for cell in cells:
+        if (cell.dimension == TOTAL) != (cell.group == TOTAL):
+            raise ValueError(f"A total cell has both dimension and group blank: {cell.key!r}")
+        if cell.key in by_key:
+            raise ValueError(f"Two cells for {cell.key!r}")
+        by_key[cell.key] = cell
+    order = {key: index for index, key in enumerate(by_key)}
+
+    hidden: set[Key] = set()
+    hidden_denominators: set[Key] = set()
+    for cell in cells:
+        if _is_small(cell.denominator, threshold):
+            hidden_denominators.add(cell.key)
+            hidden.add(cell.key)
+        if _is_small(cell.count, threshold):
+            hidden.add(cell.key)
+
+    if additive:
+        lines = _lines(by_key, period_totals or {})
+        count_values = {key: cell.count for key, cell in by_key.items()}
+        denominator_values = {key: cell.denominator for key, cell in by_key.items()}
+        while True:
+            changed = _protect(lines, count_values, hidden, order)
+            before = len(hidden_denominators)
+            _protect(lines, denominator_values, hidden_denominators, order)
+            if len(hidden_denominators) != before:
+                hidden |= hidden_denominators
+                changed = True
+            if not changed:
+                break
+
+    small_base = {
+        key
+        for key, cell in by_key.items()
+        if cell.denominator is not None and cell.denominator < SMALL_BASE and key not in hidden
+    }
+    return Disclosure(
+        hidden=frozenset(k for k in hidden if by_key[k].count is not None or k in hidden_denominators),
+        hidden_denominators=frozenset(hidden_denominators),
+        small_base=frozenset(small_base),
+    )
+
+
+def _is_small(number: int | None, threshold: int) -> bool:
+    return number is not None and 0 < number <= threshold
+
+
+def _lines(by_key: Mapping[Key, Cell], period_totals: Mapping[str, Sequence[str]]) -> list[Line]:
+    """Every sum a reader of the page knows, over the cells given."""
+    lines = []
+    periods = list(dict.fromkeys(key[0] for key in by_key))
+    dimensions = list(dict.fromkeys(key[1] for key in by_key if key[1] != TOTAL))
+    for period in periods:
+        for dimension in dimensions:
+            groups = tuple(k for k in by_key if k[0] == period and k[1] == dimension)
+            if groups:
+                lines.append(Line(plus=groups, minus=((period, TOTAL, TOTAL),), groups_entered_add_up=True))
+    for total_period, parts in period_totals.items():
+        keys = dict.fromkeys((k[1], k[2]) for k in by_key if k[0] == total_period or k[0] in parts)
+        for dimension, group in keys:
+            lines.append(
+                Line(
+                    plus=tuple((part, dimension, group) for part in parts),
+                    minus=((total_period, dimension, group),),
+                )
+            )
+    return lines
+
+
+def _protect(
+    lines: list[Line], values: Mapping[Key, int | None], hidden: set[Key], order: Mapping[Key, int]
+) -> bool:
+    """Hide more cells of one layer (counts or denominators) until no hidden value can be worked out.
+
+    A cell without a value (not entered, or not given) is an unknown to the reader but no secret.
+    Returns whether any cell was added.
+    """
+    added = False
+    while True:
+        exposed = _determined(lines, values, hidden)
+        if not exposed:
+            return added
+        target = min(exposed, key=lambda key: order.get(key, len(order)))
+        complement = _complement(target, lines, values, hidden, order)
+        if complement is None:
+            # Every cell near it is hidden already: nothing more can be hidden to protect it.
+            return added
+        hidden.add(complement)
+        added = True
+
+
+def _unknowns(values: Mapping[Key, int | None], hidden: set[Key], key: Key) -> bool:
+    return key in hidden or values.get(key) is None
+
+
+def _secret(values: Mapping[Key, int | None], hidden: set[Key], key: Key) -> bool:
+    return key in hidden and values.get(key) is not None
+
+
+def _determined(lines: list[Line], values: Mapping[Key, int | None], hidden: set[Key]) -> list[Key]:
+    """Hidden cells whose value the shown cells and the sums give away."""
+    columns: dict[Key, int] = {}
+    rows: list[list[Fraction]] = []
+    for line in lines:
+        if line.groups_entered_add_up and all(values.get(key) is None for key in line.plus):
+            continue
+        row: dict[Key, int] = {}
+        for key, sign in [(k, 1) for k in line.plus] + [(k, -1) for k in line.minus]:
+            if line.groups_entered_add_up and sign > 0 and values.get(key) is None:
+                continue
+            if _unknowns(values, hidden, key):
+                row[key] = row.get(key, 0) + sign
+        row = {key: coefficient for key, coefficient in row.items() if coefficient}
+        if row:
+            for key in row:
+                columns.setdefault(key, len(columns))
+            rows.append(row)
+    if not rows:
+        return []
+    matrix = [[Fraction(0)] * len(columns) for _ in rows]
+    for index, row in enumerate(rows):
+        for key, coefficient in row.items():
+            matrix[index][columns[key]] = Fraction(coefficient)
+    keys = list(columns)
+    return [keys[column] for column in _unit_rows(matrix) if _secret(values, hidden, keys[column])]
+
+
+def _unit_rows(matrix: list[list[Fraction]]) -> list[int]:
+    """The columns whose unit vector lies in the row space: the reduced rows with one non-zero entry."""
+    rows = [row[:] for row in matrix]
+    width = len(rows[0]) if rows else 0
+    pivot_row = 0
+    for column in range(width):
+        pivot = next((r for r in range(pivot_row, len(rows)) if rows[r][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[pivot_row], rows[pivot] = rows[pivot], rows[pivot_row]
+        lead = rows[pivot_row][column]
+        rows[pivot_row] = [value / lead for value in rows[pivot_row]]
+        for r in range(len(rows)):
+            if r != pivot_row and rows[r][column] != 0:
+                factor = rows[r][column]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[pivot_row], strict=True)]
+        pivot_row += 1
+    units = []
+    for row in rows[:pivot_row]:
+        non_zero = [column for column, value in enumerate(row) if value != 0]
+        if len(non_zero) == 1:
+            units.append(non_zero[0])
+    return units
+
+
+def _complement(
+    target: Key,
+    lines: list[Line],
+    values: Mapping[Key, int | None],
+    hidden: set[Key],
+    order: Mapping[Key, int],
+) -> Key | None:
+    """The shown cell to hide next to protect ``target``: from the sums it is in, else from the sums
+    linked to those through hidden cells."""
+    reached = {target}
+    frontier = [target]
+    while frontier:
+        touching = [line for line in lines if any(k in line.plus or k in line.minus for k in frontier)]
+        candidates = {
+            key
+            for line in touching
+            for key in line.plus + line.minus
+            if key not in hidden and values.get(key) is not None
+        }
+        if candidates:
+            return min(
+                candidates,
+                key=lambda key: (key[1] == TOTAL, values[key] == 0, values[key], order.get(key, len(order))),
+            )
+        frontier = [
+            key
+            for line in touching
+            for key in line.plus + line.minus
+            if key not in reached and _unknowns(values, hidden, key)
+        ]
+        reached.update(frontier)
+    return None
