@@ -9,5 +9,5 @@ from .models import Meeting
 
 
 @register_counter(Computation.BOARD_MEETINGS)
-def board_meetings_held(since: datetime.date):
+def board_meetings_held(since: datetime.date, *, strategy_id: int):
     return Meeting.objects.filter(status=Meeting.Status.HELD, date__gte=since).values_list("date", "pk")

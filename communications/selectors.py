@@ -108,7 +108,7 @@ def latest_published_newsletter() -> Newsletter | None:
 
 
 @register_counter(Computation.CONSULTATION_FEEDBACK)
-def young_people_giving_feedback(since: datetime.date):
+def young_people_giving_feedback(since: datetime.date, *, strategy_id: int):
     """Feedback from young people in care and care leavers, once the officer has counted it."""
     return (
         Feedback.objects.counted_as_consultation()

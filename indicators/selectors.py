@@ -238,9 +238,10 @@ def indicator_statuses(
 
 
 # What the portal can count itself: for each computation, a function giving the
-# records to count since a date, as (date, key) pairs; a period's figure is the
-# number of distinct keys dated within it. Other apps register theirs.
-COUNTERS: dict[str, Callable[[datetime.date], Iterable[tuple[datetime.date, object]]]] = {}
+# records to count since a date for a strategy (given by id), as (date, key) pairs;
+# a period's figure is the number of distinct keys dated within it. Other apps
+# register theirs; records that belong to no strategy ignore it.
+COUNTERS: dict[str, Callable[..., Iterable[tuple[datetime.date, object]]]] = {}
 
 
 def register_counter(computation: str):
@@ -252,10 +253,15 @@ def register_counter(computation: str):
 
 
 @register_counter(Computation.CONTRIBUTING_ORGANISATIONS)
-def contributing_organisations(since: datetime.date):
+def contributing_organisations(since: datetime.date, *, strategy_id: int):
+    """Organisations that submitted figures for the strategy's indicators: earlier strategies'
+    figures are never read."""
     return (
         Figure.objects.filter(
-            status__in=CONTRIBUTING_STATUSES, period_end__gte=since, indicator__owner__isnull=False
+            status__in=CONTRIBUTING_STATUSES,
+            period_end__gte=since,
+            indicator__owner__isnull=False,
+            indicator__objective__strategy_id=strategy_id,
         )
         .values_list("period_end", "indicator__owner_id")
         .distinct()
@@ -268,14 +274,23 @@ def computed_values(
     """Figures the portal counts from its own records, for periods that have ended."""
     records = {}
     values = {}
+    strategies = dict(
+        PerformanceIndicator.objects.filter(pk__in=[indicator.pk for indicator in indicators]).values_list(
+            "pk", "objective__strategy_id"
+        )
+        if indicators
+        else ()
+    )
     for indicator in indicators:
         counter = COUNTERS.get(indicator.computation)
         if counter is None:
             continue
-        if indicator.computation not in records:
-            records[indicator.computation] = list(counter(since))  # one query per kind of count
+        kind = (indicator.computation, strategies[indicator.pk])
+        if kind not in records:
+            # One query per kind of count (pages show one strategy).
+            records[kind] = list(counter(since, strategy_id=kind[1]))
         by_period = defaultdict(set)
-        for date, key in records[indicator.computation]:
+        for date, key in records[kind]:
             by_period[Period.containing(indicator.frequency, date).start].add(key)
         values[indicator.pk] = {
             period.start: Decimal(len(by_period.get(period.start, ())))

@@ -240,6 +240,12 @@ class StateView:
         return Period(self.indicator.frequency, start) if start else None
 
     @property
+    def reporting_period(self) -> Period | None:
+        """The latest ended period: the one whose figure is wanted now."""
+        start = self.state.reporting_period_start
+        return Period(self.indicator.frequency, start) if start else None
+
+    @property
     def has_latest(self) -> bool:
         return self.state.latest_period_start is not None
 

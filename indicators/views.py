@@ -57,7 +57,6 @@ from .notifications import email_setting_set, organisation_reminder_request
 from .periods import Period, PeriodError, check_year
 from .selectors import (
     PERFORMANCE_LABELS,
-    data_as_at,
     due_date,
     has_performance,
     indicator_statuses,
@@ -146,6 +145,8 @@ def detail(request, pk: int):
     )
     today = timezone.localdate()
     [status] = indicator_statuses([indicator], user=request.user, today=today)
+    # The status summary reads the stored state, as the overview and the list do.
+    [summary] = state_views([indicator], user=request.user)
     exact = sees_exact_figures(request.user, indicator)
     rows = [row for row in status.rows if row.period.has_ended(today)]
     history = []
@@ -161,8 +162,9 @@ def detail(request, pk: int):
         {
             "indicator": indicator,
             "status": status,
+            "summary": summary,
             "rows": rows,
-            "data_as_at": data_as_at([status]),
+            "data_as_at": states_data_as_at([summary]),
             "chart": indicator_chart(indicator, status.rows, today),
             "has_demo_figures": any(row.figure and row.figure.is_demo for row in rows),
             "exact": exact,
@@ -304,7 +306,9 @@ def overdue(request):
     indicators = PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
     if not request.user.has_perm("indicators.verify_figure"):
         indicators = indicators.filter(owner_id=request.user.organisation_id)
-    statuses = [status for status in indicator_statuses(indicators, user=request.user) if status.is_overdue]
+    # The stored states say which are overdue; only those are read in full.
+    overdue_ones = [view.indicator for view in state_views(indicators, user=request.user) if view.is_overdue]
+    statuses = indicator_statuses(overdue_ones, user=request.user)
     by_organisation = {}
     for status in statuses:
         by_organisation.setdefault(status.indicator.owner, []).append(status)

@@ -1,6 +1,7 @@
 """The overview and the indicator list read the stored states: paged, with sparklines and arrows,
 and as quick with years of history and earlier strategies as without."""
 
+import datetime
 import html
 import re
 from decimal import Decimal as D
@@ -14,6 +15,7 @@ from django.utils import timezone
 from core.pagination import page_numbers
 from indicators.choices import Frequency, Polarity, Unit
 from indicators.models import Figure
+from indicators.periods import Period
 
 from . import factories
 from .factories import last_ended_period
@@ -192,3 +194,32 @@ def test_the_officers_dashboards_run_the_same_queries_at_10_and_200_indicators(
         return len(context.captured_queries)
 
     assert queries_with(10) == queries_with(200)
+
+
+def test_the_portal_counts_only_the_organisations_contributing_to_its_own_strategy(client, officer, strategy):
+    half = last_ended_period(Frequency.HALF_YEARLY)
+    month = datetime.date(half.end.year, half.end.month, 1)
+    objective = factories.ObjectiveFactory(strategy=strategy, number=1)
+    counted = factories.IndicatorFactory(
+        objective=objective,
+        title="Range of organisations contributing",
+        computation="contributing_organisations",
+        frequency=Frequency.HALF_YEARLY,
+        owner=None,
+    )
+    for _ in range(2):
+        figure(
+            factories.IndicatorFactory(objective=objective, frequency=Frequency.MONTHLY),
+            Period(Frequency.MONTHLY, month),
+            1,
+        )
+    earlier = factories.ObjectiveFactory(strategy=factories.StrategyFactory(is_current=False), number=1)
+    for _ in range(3):
+        figure(
+            factories.IndicatorFactory(objective=earlier, frequency=Frequency.MONTHLY),
+            Period(Frequency.MONTHLY, month),
+            1,
+        )
+    client.force_login(officer)
+    text = page(client.get(counted.get_absolute_url())).replace("\n", "")
+    assert text.split(f"{half.label}</th>")[1].split("</td>")[0].strip().endswith("2")
