@@ -20,6 +20,7 @@ again, so its name must contain "bench".
 """
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import os
@@ -46,9 +47,11 @@ INDICATORS_PER_OBJECTIVE = 5
 ACTIONS_PER_OBJECTIVE = 5
 SEATS = 12
 MONTHS_OF_FIGURES = 120
+EARLIER_STRATEGIES = 2  # at 16x, ten years each, ended before the current one began
 MEETINGS = 40
 REPORTS = 20
 NEWSLETTERS = 60
+COLD_REPEATS = 8
 COMPILE_REPEATS = 3
 SQL_REPEATS = 5
 P95_TARGET_RATIO = 2.0
@@ -138,16 +141,17 @@ def months_back(today: datetime.date, count: int):
         period = period.previous()
 
 
-def build_strategy(*, scale: int, organisations, today: datetime.date, is_current: bool):
-    """A strategy with 3 objectives per unit of scale, each with 5 actions and 5 monthly indicators."""
+def build_strategy(*, scale: int, organisations, today: datetime.date, is_current: bool, slug: str = ""):
+    """A strategy with 3 objectives per unit of scale, each with 5 actions and 5 monthly indicators,
+    and ten years of figures up to ``today``."""
     from board.models import BoardSeat
     from indicators.models import Figure, PerformanceIndicator, Target
     from objectives.models import Action, ActionUpdate, Objective, Strategy
 
     generator = random.Random(scale)
     strategy = Strategy.objects.create(
-        slug=f"benchmark-{scale}x",
-        title=f"Benchmark strategy at {scale}x data",
+        slug=slug or f"benchmark-{scale}x",
+        title=f"Benchmark strategy at {scale}x data" + (f" ({slug})" if slug else ""),
         council="Benchmark Council",
         period_start=today.year - 10,
         period_end=today.year + 1,
@@ -296,11 +300,16 @@ def build_meetings(*, strategy, today: datetime.date) -> None:
 
 
 def compile_report(*, strategy, period):
+    """The compile job, without the Board paper's PDF: that is a job of its own, which a worker
+    runs after the compile (here, without a broker, it would run inline and be timed with it)."""
+    from unittest import mock
+
     from board.models import CompileRun
     from board.reports import report_compile
 
     run = CompileRun.objects.create(strategy=strategy, period_start=period.start)
-    return report_compile(run_id=run.pk)
+    with mock.patch("board.reports.enqueue_pdf_render"):
+        return report_compile(run_id=run.pk)
 
 
 def build_reports(*, strategy, today: datetime.date) -> float:
@@ -361,6 +370,63 @@ def build_newsletters(*, strategy) -> str:
     return newest.get_absolute_url()
 
 
+def build_published_comparison(*, strategy) -> int:
+    """DfE's shipped files imported, and one measure mapped to a 16x indicator for its PI page."""
+    from comparisons.demo import published_statistics_load
+    from comparisons.models import PublishedMeasure
+    from indicators.models import PerformanceIndicator
+
+    published_statistics_load()
+    measure = (
+        PublishedMeasure.objects.active()
+        .filter(unit="percentage", values__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+    indicator = (
+        PerformanceIndicator.objects.filter(objective__strategy=strategy, unit="percentage")
+        .order_by("pk")
+        .last()
+    )
+    PublishedMeasure.objects.filter(pk=measure.pk).update(indicator=indicator)
+    print(f"Published statistics: {measure.title!r} mapped to {indicator.reference}.")
+    return indicator.pk
+
+
+@contextlib.contextmanager
+def compared_at(strategy):
+    """The DfE measure mapped to an indicator of this strategy for a while, then back."""
+    from comparisons.models import PublishedMeasure
+    from indicators.models import PerformanceIndicator
+
+    measure = PublishedMeasure.objects.get(indicator__title__startswith="Indicator ")
+    indicator = (
+        PerformanceIndicator.objects.filter(objective__strategy=strategy, unit="percentage")
+        .order_by("pk")
+        .last()
+    )
+    PublishedMeasure.objects.filter(pk=measure.pk).update(indicator=indicator)
+    try:
+        yield indicator.pk
+    finally:
+        PublishedMeasure.objects.filter(pk=measure.pk).update(indicator=measure.indicator_id)
+
+
+def contributor_of(indicator_pk: int):
+    """A contributor of the organisation that owns the indicator, to measure their home page."""
+    from indicators.models import PerformanceIndicator
+    from portal.models import User
+    from portal.roles import Role, group_for
+
+    owner = PerformanceIndicator.objects.get(pk=indicator_pk).owner
+    contributor = User.objects.create_user(
+        "benchmark-contributor", password=secrets.token_urlsafe(20), organisation=owner
+    )
+    contributor.groups.set([group_for(Role.CONTRIBUTOR)])
+    return contributor
+
+
 def officer_with_second_step():
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -373,16 +439,17 @@ def officer_with_second_step():
     return officer, device
 
 
-def signed_in_client(officer, device):
-    """A test client signed in as the officer, with the second step done."""
+def signed_in_client(user, device=None):
+    """A test client signed in as the user, with the second step done when they have one."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
 
     client = Client()
-    client.force_login(officer)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client.force_login(user)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 
@@ -396,7 +463,13 @@ def make_current(strategy) -> None:
     Strategy.objects.filter(pk=strategy.pk).update(is_current=True)
 
 
-def page_urls(strategy, newsletter_url: str | None) -> dict[str, str | None]:
+# Pages measured as the contributor; the others as the officer.
+CONTRIBUTOR_PAGES = {"Contributor's home"}
+# Pages measured again cold: the first request after a figure is saved.
+COLD_PAGES = ("Officer's home", "Strategy overview", "PI list", "PI page", "Report page")
+
+
+def page_urls(strategy, newsletter_url: str | None, compared_pk: int | None) -> dict[str, str | None]:
     from django.urls import reverse
 
     from board.models import EvaluationReport
@@ -404,17 +477,34 @@ def page_urls(strategy, newsletter_url: str | None) -> dict[str, str | None]:
 
     indicator = PerformanceIndicator.objects.filter(objective__strategy=strategy).order_by("pk").last()
     report = EvaluationReport.objects.filter(strategy=strategy).order_by("period_start", "version").last()
+    compared = compared_pk if compared_pk is not None else indicator.pk
     return {
         "Minimal page (one query)": reverse("bench_minimal"),
+        "Officer's home": reverse("home"),
+        "Contributor's home": reverse("home"),
         "Strategy overview": reverse("objectives:overview"),
         "PI list": reverse("indicators:list"),
         "PI page": reverse("indicators:detail", kwargs={"pk": indicator.pk}),
+        "PI page, DfE comparison": reverse("indicators:detail", kwargs={"pk": compared}),
         "Report page": reverse("board:report", kwargs={"pk": report.pk}),
+        "Report PDF download": reverse("board:report_pdf", kwargs={"pk": report.pk}),
+        "Report CSV download": reverse("board:report_csv", kwargs={"pk": report.pk}),
         "Newsletter page": newsletter_url,
     }
 
 
-def query_counts(client, urls: dict[str, str | None]) -> dict[str, int | None]:
+def measured_report_pdf(strategy) -> None:
+    """The Board paper of the report whose pages are measured, as its job stores it."""
+    from board.models import EvaluationReport
+    from board.papers import report_pdf_render
+
+    report = EvaluationReport.objects.filter(strategy=strategy).order_by("period_start", "version").last()
+    started = time.perf_counter()
+    report_pdf_render(report_id=report.pk)
+    print(f"The measured report's PDF rendered in {time.perf_counter() - started:.1f} s (a job of its own)")
+
+
+def query_counts(clients: dict, urls: dict[str, str | None]) -> dict[str, int | None]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -423,6 +513,7 @@ def query_counts(client, urls: dict[str, str | None]) -> dict[str, int | None]:
         if url is None:
             counts[page] = None
             continue
+        client = clients["contributor" if page in CONTRIBUTOR_PAGES else "officer"]
         client.get(url)  # warm: the first request of a process fills caches
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -506,6 +597,11 @@ def compile_timings(strategies: dict[int, object], today: datetime.date) -> list
         sql_seconds, raw = median_seconds(
             lambda strategy=strategy: raw_figures(strategy=strategy, period=period), SQL_REPEATS
         )
+        from board.renderings import report_renderings_refresh
+
+        bodies_seconds, _ = median_seconds(
+            lambda report=report: report_renderings_refresh(report=report, csv=True), COMPILE_REPEATS
+        )
         compiled = snapshot_figures(report.snapshot)
         if raw != compiled:
             differing = sorted(
@@ -521,6 +617,7 @@ def compile_timings(strategies: dict[int, object], today: datetime.date) -> list
                 "figures": Figure.objects.filter(indicator__objective__strategy=strategy).count(),
                 "checked": sum(len(rows) for rows in raw.values()),
                 "compile": compile_seconds,
+                "bodies": bodies_seconds,
                 "sql": sql_seconds,
             }
         )
@@ -591,7 +688,76 @@ def drive_load(*, port: int, path: str, cookies: list[str], duration: float, war
     return {"requests": len(latencies), "p50": cuts[49], "p95": cuts[94]}
 
 
+class FigureWriter:
+    """Saves a figure of the current strategy as an officer would, through the service, each time
+    with a new value: the write before each cold request."""
+
+    def __init__(self, *, strategy, officer):
+        from indicators.models import Figure, PerformanceIndicator
+        from indicators.periods import Period
+
+        self.officer = officer
+        # An indicator that still owes last month's figure (see build_strategy), so it stays a draft.
+        self.period = Period.containing("monthly", datetime.date.today()).previous()
+        self.indicator = (
+            PerformanceIndicator.objects.filter(objective__strategy=strategy)
+            .exclude(figures__period_start=self.period.start)
+            .order_by("pk")
+            .first()
+        )
+        self.figures = Figure
+        self.count = 0
+
+    def write(self) -> None:
+        from indicators.figures import figure_save
+
+        figure = self.figures.objects.filter(
+            indicator=self.indicator, frequency="monthly", period_start=self.period.start
+        ).first()
+        self.count += 1
+        figure_save(
+            indicator=self.indicator,
+            period=self.period,
+            user=self.officer,
+            values={"value": Decimal(40 + self.count % 20)},
+            expected_version=figure.version if figure else None,
+        )
+
+
+def cold_latencies(*, port: int, urls: dict, cookie: str, writer: FigureWriter) -> dict:
+    """For each page, COLD_REPEATS times: save a figure, then time the first request after it."""
+    results = {}
+    for page in COLD_PAGES:
+        timings = []
+        for _ in range(COLD_REPEATS):
+            writer.write()
+            status, seconds = get(port, urls[page], cookie)
+            if status != 200:
+                sys.exit(f"{page} answered {status} after a write")
+            timings.append(seconds)
+        timings.sort()
+        results[page] = {
+            "requests": len(timings),
+            "p50": statistics.median(timings),
+            "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
+        }
+    return results
+
+
 # --- The report ---------------------------------------------------------------------------------
+
+
+def print_cold(cold: dict, floor: dict) -> None:
+    print()
+    print(f"Cold: the first request after a figure is saved ({COLD_REPEATS} each, one client)")
+    print(f"{'page':<26}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p50 x':>8}{'p95 x':>8}  targets")
+    for page, result in cold.items():
+        p50_ratio, p95_ratio = result["p50"] / floor["p50"], result["p95"] / floor["p95"]
+        verdict = f"p95 over {P95_TARGET_RATIO:g}x" if p95_ratio > P95_TARGET_RATIO else "met"
+        print(
+            f"{page:<26}{result['requests']:>9}{result['p50'] * 1000:>9.1f}{result['p95'] * 1000:>9.1f}"
+            f"{p50_ratio:>8.2f}{p95_ratio:>8.2f}  {verdict}"
+        )
 
 
 def print_pages(latency: dict, counts_small: dict, counts_large: dict, concurrency: int, workers: int):
@@ -624,16 +790,18 @@ def print_compile(results: list[dict]):
     print()
     print(
         "Compiling the evaluation report for the latest half-year (median of "
-        f"{COMPILE_REPEATS}; raw SQL median of {SQL_REPEATS})"
+        f"{COMPILE_REPEATS}; raw SQL median of {SQL_REPEATS}). The compile job renders the body for "
+        "each audience and the CSV too: 'bodies' is that part, 'figures' the compile without it."
     )
     print(
         f"{'data':<6}{'PIs':>6}{'figures':>9}{'compile ms':>12}{'x 1x':>7}{'data x':>8}"
-        f"{'SQL ms':>9}{'x SQL':>8}{'same figures':>14}  targets"
+        f"{'SQL ms':>9}{'x SQL':>8}{'bodies ms':>11}{'figures x SQL':>15}{'same figures':>14}  targets"
     )
     for result in results:
         growth = result["compile"] / base["compile"]
         data_growth = result["figures"] / base["figures"]
         sql_ratio = result["compile"] / result["sql"]
+        figures_ratio = max(result["compile"] - result["bodies"], 0) / result["sql"]
         missed = []
         if growth > data_growth:
             missed.append("grows faster than the data")
@@ -642,7 +810,8 @@ def print_compile(results: list[dict]):
         print(
             f"{str(result['scale']) + 'x':<6}{result['indicators']:>6}{result['figures']:>9}"
             f"{result['compile'] * 1000:>12.1f}{growth:>7.2f}{data_growth:>8.2f}{result['sql'] * 1000:>9.1f}"
-            f"{sql_ratio:>8.2f}{'yes (' + str(result['checked']) + ')':>14}  {'; '.join(missed) or 'met'}"
+            f"{sql_ratio:>8.2f}{result['bodies'] * 1000:>11.1f}{figures_ratio:>15.2f}"
+            f"{'yes (' + str(result['checked']) + ')':>14}  {'; '.join(missed) or 'met'}"
         )
 
 
@@ -653,6 +822,11 @@ def main():
     parser.add_argument("--concurrency", type=int, default=6, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--only",
+        choices=["compile"],
+        help="measure only this: 'compile' builds the data and times the report compile, no pages",
+    )
     arguments = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -687,6 +861,15 @@ def main():
             for scale in SCALES
         }
         large = strategies[SCALES[-1]]
+        for number in range(1, EARLIER_STRATEGIES + 1):
+            # Earlier strategies with their ten years of history: no page may depend on them.
+            build_strategy(
+                scale=SCALES[-1],
+                organisations=organisations,
+                today=today.replace(year=today.year - 10 * number),
+                is_current=False,
+                slug=f"benchmark-earlier-{number}",
+            )
         make_current(large)
         build_meetings(strategy=large, today=today)
         with connection.cursor() as cursor:
@@ -695,8 +878,12 @@ def main():
         report_seconds = build_reports(strategy=large, today=today)
         print(f"{REPORTS} reports compiled at 16x in {report_seconds:.1f} s")
         newsletter_url = build_newsletters(strategy=large)
+        compared_pk = None if arguments.only else build_published_comparison(strategy=large)
 
         compiles = compile_timings(strategies, today)
+        if arguments.only == "compile":
+            print_compile(compiles)
+            return
         from django.db import connections as database_connections
 
         from benchmarks.backup_restore import backup_restore_timings, print_backup_restore
@@ -705,18 +892,28 @@ def main():
         recovery = backup_restore_timings(database_url, environment)
 
         officer, device = officer_with_second_step()
-        client = signed_in_client(officer, device)
+        contributor = contributor_of(compared_pk)
+        clients = {"officer": signed_in_client(officer, device), "contributor": signed_in_client(contributor)}
         make_current(strategies[SCALES[0]])
-        counts_small = query_counts(client, page_urls(strategies[SCALES[0]], newsletter_url))
+        with compared_at(strategies[SCALES[0]]) as small_compared_pk:
+            counts_small = query_counts(
+                clients, page_urls(strategies[SCALES[0]], newsletter_url, small_compared_pk)
+            )
         make_current(large)
-        urls = page_urls(large, newsletter_url)
-        counts_large = query_counts(client, urls)
+        urls = page_urls(large, newsletter_url, compared_pk)
+        measured_report_pdf(large)
+        counts_large = query_counts(clients, urls)
+        writer = FigureWriter(strategy=large, officer=officer)
 
-        cookies = [
-            f"{settings.SESSION_COOKIE_NAME}="
-            + signed_in_client(officer, device).cookies[settings.SESSION_COOKIE_NAME].value
-            for _ in range(arguments.concurrency)
-        ]
+        def cookies_of(user, device=None) -> list[str]:
+            return [
+                f"{settings.SESSION_COOKIE_NAME}="
+                + signed_in_client(user, device).cookies[settings.SESSION_COOKIE_NAME].value
+                for _ in range(arguments.concurrency)
+            ]
+
+        cookies = cookies_of(officer, device)
+        contributor_cookies = cookies_of(contributor)
         from django.db import connections
 
         connections.close_all()
@@ -743,11 +940,13 @@ def main():
                 latency[page] = drive_load(
                     port=port,
                     path=url,
-                    cookies=cookies,
+                    cookies=contributor_cookies if page in CONTRIBUTOR_PAGES else cookies,
                     duration=arguments.duration,
                     warm_up=arguments.warm_up,
                 )
+        cold = cold_latencies(port=port, urls=urls, cookie=cookies[0], writer=writer)
         print_pages(latency, counts_small, counts_large, arguments.concurrency, arguments.workers)
+        print_cold(cold, latency["Minimal page (one query)"])
         print_compile(compiles)
         print_backup_restore(recovery)
     finally:

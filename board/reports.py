@@ -181,7 +181,8 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
         with _Heartbeat(run_id), transaction.atomic():
             run = CompileRun.objects.select_related("strategy").get(pk=run_id)
             period = half_year(run.period_start)
-            snapshot = build_snapshot(strategy=run.strategy, period=period)
+            data = snapshot_build(strategy=run.strategy, period=period)
+            snapshot = data.to_stored()
             run = CompileRun.objects.select_for_update().get(pk=run_id)
             if run.status != CompileRun.Status.RUNNING or run.attempts != attempt:
                 return run.report  # a later attempt took the run over
@@ -197,6 +198,7 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
                 data_fingerprint=data_fingerprint(strategy=run.strategy, period=period),
                 compiled_by=run.requested_by,
             )
+            report.remember_data(data)
             comments_carry_forward(report=report)
             _renderings_refresh(report, csv=True)
             enqueue_pdf_render(report)
@@ -317,6 +319,11 @@ CHART_PERIODS = {
 }
 
 
+# The periods a report reads of each indicator: its chart's, which hold the half-year, the
+# period before it and the year earlier too.
+REPORT_PERIODS = {frequency: max(count, 4) for frequency, count in CHART_PERIODS.items()}
+
+
 def _figure_row(row) -> FigureRow:
     return FigureRow(
         period=row.period.label,
@@ -339,7 +346,8 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
     as_of = period.end + datetime.timedelta(days=1)
     indicators = list(_indicators(strategy))
     statuses = {
-        status.indicator.pk: status for status in indicator_statuses(indicators, user=None, today=as_of)
+        status.indicator.pk: status
+        for status in indicator_statuses(indicators, user=None, today=as_of, period_counts=REPORT_PERIODS)
     }
     actions = list(Action.objects.filter(objective__strategy=strategy).select_related("objective", "lead"))
     latest_updates = {}
@@ -400,9 +408,13 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
                     rating=rating.value,
                     rating_label=rating.label,
                     timeliness=timeliness,
+                    # Only the chart's periods become rows: building every period's was most of the time.
                     history=[
-                        _figure_row(row) for row in reversed(status.rows) if row.period.end <= period.end
-                    ][-CHART_PERIODS.get(indicator.frequency, 8) :],
+                        _figure_row(row)
+                        for row in [row for row in reversed(status.rows) if row.period.end <= period.end][
+                            -CHART_PERIODS.get(indicator.frequency, 8) :
+                        ]
+                    ],
                 )
             )
         action_entries = []

@@ -216,7 +216,7 @@ class ReportSnapshot:
 
     def to_stored(self) -> dict:
         """The JSON to store; `from_stored` reads it back."""
-        return dataclasses.asdict(self)
+        return _stored(self)
 
     @classmethod
     def from_stored(cls, data: dict) -> ReportSnapshot:
@@ -240,6 +240,15 @@ class ReportSnapshot:
             objectives=[_objective(objective) for objective in data.get("objectives", [])],
             completeness=[Completeness(**row) for row in data.get("completeness", [])],
         )
+
+
+def _stored(value):
+    """As `dataclasses.asdict`, without its deep copies of every value (these are all immutable)."""
+    if dataclasses.is_dataclass(value):
+        return {name: _stored(item) for name, item in vars(value).items()}
+    if isinstance(value, list | tuple):
+        return [_stored(item) for item in value]
+    return value
 
 
 def _objective(data: dict) -> ObjectiveEntry:

@@ -176,12 +176,12 @@ class IndicatorStatus:
 PERIOD_COUNTS = {"monthly": 36, "quarterly": 12, "half_yearly": 6, "annual": 3}
 
 
-def shown_periods(frequency: str, today: datetime.date) -> list[Period]:
-    """The periods a status covers, newest first: three years and the period under way."""
-    return recent_periods(frequency, today, PERIOD_COUNTS[frequency] + 1)
+def shown_periods(frequency: str, today: datetime.date, counts: dict[str, int] | None = None) -> list[Period]:
+    """The periods a status covers, newest first: three years (or ``counts``) and the period under way."""
+    return recent_periods(frequency, today, (counts or PERIOD_COUNTS)[frequency] + 1)
 
 
-def in_shown_periods(today: datetime.date) -> Q:
+def in_shown_periods(today: datetime.date, counts: dict[str, int] | None = None) -> Q:
     """Figures and targets of the periods statuses cover, whatever their frequency.
 
     Reading only these keeps the work the same however many years of figures are
@@ -189,26 +189,35 @@ def in_shown_periods(today: datetime.date) -> Q:
     """
     condition = Q()
     for frequency in PERIOD_COUNTS:
-        periods = shown_periods(frequency, today)
+        periods = shown_periods(frequency, today, counts)
         condition |= Q(frequency=frequency, period_start__range=(periods[-1].start, periods[0].start))
     return condition
 
 
 def indicator_statuses(
-    indicators: Iterable[PerformanceIndicator], *, user, today: datetime.date | None = None
+    indicators: Iterable[PerformanceIndicator],
+    *,
+    user,
+    today: datetime.date | None = None,
+    period_counts: dict[str, int] | None = None,
 ) -> list[IndicatorStatus]:
-    """Statuses for these indicators over the last three years, in two or three queries."""
+    """Statuses for these indicators over the last three years, in two or three queries.
+
+    ``period_counts`` reads fewer (or more) periods of each frequency: the evaluation report
+    reads only the periods it shows.
+    """
     today = today or timezone.localdate()
     indicators = list(indicators)
     ids = [indicator.pk for indicator in indicators]
-    periods = {frequency: shown_periods(frequency, today) for frequency in PERIOD_COUNTS}
+    periods = {frequency: shown_periods(frequency, today, period_counts) for frequency in PERIOD_COUNTS}
+    drawn_on = in_shown_periods(today, period_counts)
     figures = defaultdict(dict)
     # Unordered: the rows are grouped in memory, and the default order would join two tables to sort.
-    for figure in Figure.objects.filter(in_shown_periods(today), indicator_id__in=ids).order_by():
+    for figure in Figure.objects.filter(drawn_on, indicator_id__in=ids).order_by():
         figures[figure.indicator_id][(figure.frequency, figure.period_start)] = figure
     targets = defaultdict(dict)
     for indicator_id, frequency, period_start, value in (
-        Target.objects.filter(in_shown_periods(today), indicator_id__in=ids)
+        Target.objects.filter(drawn_on, indicator_id__in=ids)
         .order_by()
         .values_list("indicator_id", "frequency", "period_start", "value")
     ):
