@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from comparisons.demo import DATA_DIR, upload_path
 from comparisons.layouts import PublishedFileError
 from comparisons.mappings import measure_update
-from comparisons.models import PublishedMeasure, PublishedValue
+from comparisons.models import PublishedFile, PublishedMeasure, PublishedValue
 from comparisons.packs import mapping_pack_export, mapping_pack_load, read_pack
 from comparisons.selectors import comparisons_for_measures, published_values_by_group
 from comparisons.services import measure_create, published_file_import, published_file_upload
@@ -315,3 +315,56 @@ def test_a_pack_carries_the_breakdown_and_loads_it_again():
     pack["measures"][0]["breakdown"] = {"column": "care_leaver_age", "groups": ["17-18"]}
     with pytest.raises(ValidationError, match="Measure 1: the breakdown's groups must map"):
         mapping_pack_load(pack=pack)
+
+
+def test_the_officer_maps_a_measure_by_age_on_the_mapping_screen_and_edits_it(client, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(officer)
+    client.post(
+        reverse("comparisons:upload"),
+        {"file": SimpleUploadedFile(SUITABILITY.name, SUITABILITY.read_bytes(), content_type="text/csv")},
+    )
+    published_file = PublishedFile.objects.get()
+    mapping_url = reverse("comparisons:measure_new", kwargs={"pk": published_file.pk})
+    assert "Each value is a group (a measure by group)" in client.get(mapping_url).content.decode()
+    mapping = {
+        "title": "Care leavers in suitable accommodation, by age",
+        "row_0": "*by-group*",
+        "row_1": "Accommodation considered suitable",
+        "total_0": "",
+        "total_1": "Suitability total",
+        "count_column": "care_leaver_count",
+        "denominator_column": "",
+        "value_column": "care_leaver_percent",
+        "unit": "percentage",
+        "polarity": "higher",
+        "breakdown_dimension": "care-leaver-age",
+        "breakdown_groups": "17 to 18 years = 17-18\n19 to 21 years = 20-21 and over",
+    }
+    refused = client.post(mapping_url, mapping).content.decode()
+    assert "There is a problem" in refused and "must be a code in lower-case letters" in refused
+    refused = client.post(mapping_url, {**mapping, "breakdown_groups": "18 years = 17-18"}).content.decode()
+    assert "Line 1: &#x27;18 years&#x27; is not a value of care_leaver_age" in refused
+
+    mapping["breakdown_groups"] = "17 to 18 years = 17-18\n19 to 21 years = 19-21"
+    response = client.post(mapping_url, mapping)
+    assert response.status_code == 302, response.content.decode()
+    measure = PublishedMeasure.objects.get()
+    assert (measure.row_filters, measure.total_filters) == (
+        {"breakdown": "Accommodation considered suitable"},
+        {"breakdown": "Suitability total"},
+    )
+    assert (measure.breakdown_column, measure.breakdown_groups) == ("care_leaver_age", AGES)
+    client.post(reverse("comparisons:file", kwargs={"pk": published_file.pk}))
+    assert PublishedValue.objects.filter(measure=measure).count() == 1670
+
+    edit_url = reverse("comparisons:measure_edit", kwargs={"pk": measure.pk})
+    form = client.get(edit_url).content.decode()
+    assert "19 to 21 years = 19-21" in form
+    response = client.post(
+        edit_url, {**mapping, "version": measure.version, "breakdown_groups": "19 to 21 years = 19-21"}
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert set(PublishedValue.objects.filter(measure=measure).values_list("group", flat=True)) == {"19-21"}
