@@ -75,7 +75,7 @@ def verified_figures(
 
 
 def published_values(*, reference: str = "", year_from: int | None = None, year_to: int | None = None):
-    values = PublishedValue.objects.select_related("measure__indicator__objective")
+    values = PublishedValue.objects.totals().select_related("measure__indicator__objective")
     if reference:
         values = values.filter(measure__indicator__in=indicators(reference=reference))
     if year_from is not None:

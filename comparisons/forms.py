@@ -9,6 +9,7 @@ from .layouts import PublishedTable
 from .models import MeasureUnit
 
 SAME_AS_FIGURE = ""
+BY_GROUP = "*by-group*"  # a breakdown column whose values are the measure's groups
 
 
 class PublishedFileUploadForm(GovukFormMixin, forms.Form):
@@ -82,6 +83,21 @@ class MeasureForm(GovukFormMixin, forms.Form):
         required=False,
         empty_label="None",
     )
+    breakdown_dimension = forms.CharField(
+        label="Dimension of the groups",
+        required=False,
+        max_length=40,
+        help_text="For a measure by group: age-band, sex, ethnicity or uasc, or a code of your own "
+        "such as care-leaver-age.",
+    )
+    breakdown_groups = forms.CharField(
+        label="Each value's group",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One line for each value of the column, as the file has it, then an equals sign and "
+        "the group's code, such as: Boys = male. Leave the code blank for the total. Rows with values "
+        "not listed are left out.",
+    )
 
     def __init__(self, *args, table: PublishedTable, strategy, **kwargs):
         self.table = table
@@ -100,7 +116,11 @@ class MeasureForm(GovukFormMixin, forms.Form):
             values = [(value, value) for value in table.distinct(column)]
             self.fields[f"row_{index}"] = forms.ChoiceField(
                 label=column,
-                choices=[("", "Select a value"), *values],
+                choices=[
+                    ("", "Select a value"),
+                    *values,
+                    (BY_GROUP, "Each value is a group (a measure by group)"),
+                ],
                 error_messages={"required": f"Select the {column} of the measure's rows"},
             )
             self.fields[f"total_{index}"] = forms.ChoiceField(
@@ -121,6 +141,12 @@ class MeasureForm(GovukFormMixin, forms.Form):
             Fieldset(
                 *breakdown_fields,
                 legend="Which rows give the measure",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("breakdown_dimension", field_width=20),
+                Field.textarea("breakdown_groups"),
+                legend="Figures by group, if a column's values are the groups",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
@@ -166,23 +192,85 @@ class MeasureForm(GovukFormMixin, forms.Form):
             self.add_error("count_column", "Select the column with the count of the count rows")
         if cleaned.get("unit") == MeasureUnit.AVERAGE and not (cleaned.get("scale") or "").strip():
             self.add_error("scale", "Enter the scale of the average, like 0 to 40")
+        self._clean_breakdown(cleaned)
         return cleaned
+
+    @property
+    def breakdown_column(self) -> str:
+        columns = self.table.breakdown_columns
+        return next(
+            (
+                column
+                for index, column in enumerate(columns)
+                if self.cleaned_data.get(f"row_{index}") == BY_GROUP
+            ),
+            "",
+        )
+
+    def _clean_breakdown(self, cleaned) -> None:
+        """A measure by group: one column whose values are the groups, a dimension, each value's group."""
+        by_group = [
+            index
+            for index in range(len(self.table.breakdown_columns))
+            if cleaned.get(f"row_{index}") == BY_GROUP
+        ]
+        dimension = (cleaned.get("breakdown_dimension") or "").strip()
+        text = cleaned.get("breakdown_groups") or ""
+        if len(by_group) > 1:
+            self.add_error(f"row_{by_group[1]}", "Choose one column whose values are the groups")
+            return
+        if not by_group:
+            if dimension or text.strip():
+                self.add_error(
+                    "breakdown_groups",
+                    "Choose the column whose values are the groups, under which rows give the measure, "
+                    "or clear the figures by group",
+                )
+            cleaned["breakdown_groups"] = {}
+            return
+        column = self.table.breakdown_columns[by_group[0]]
+        if not dimension:
+            self.add_error("breakdown_dimension", "Enter the dimension of the groups, such as sex")
+        values = set(self.table.distinct(column))
+        groups = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            value, equals, code = line.rpartition("=")
+            value, code = value.strip(), code.strip()
+            if not equals:
+                self.add_error(
+                    "breakdown_groups",
+                    f"Line {number}: write the value, an equals sign, then the group's code",
+                )
+                return
+            if value not in values:
+                self.add_error(
+                    "breakdown_groups",
+                    f"Line {number}: '{value}' is not a value of {column}: copy the value as the file has it",
+                )
+                return
+            groups[value] = code
+        if not groups:
+            self.add_error("breakdown_groups", f"Enter the group of each value of {column} you want")
+        cleaned["breakdown_dimension"] = dimension
+        cleaned["breakdown_groups"] = groups
 
     @property
     def mapping(self) -> dict:
         cleaned = self.cleaned_data
-        columns = self.table.breakdown_columns
-        row_filters = {column: cleaned[f"row_{index}"] for index, column in enumerate(columns)}
+        breakdown_column = self.breakdown_column
+        columns = [column for column in self.table.breakdown_columns if column != breakdown_column]
+        indexes = {column: index for index, column in enumerate(self.table.breakdown_columns)}
+        row_filters = {column: cleaned[f"row_{indexes[column]}"] for column in columns}
         total_filters, count_filters = {}, {}
-        if any(cleaned.get(f"total_{index}") for index in range(len(columns))):
+        if any(cleaned.get(f"total_{indexes[column]}") for column in columns):
             total_filters = {
-                column: cleaned.get(f"total_{index}") or row_filters[column]
-                for index, column in enumerate(columns)
+                column: cleaned.get(f"total_{indexes[column]}") or row_filters[column] for column in columns
             }
-        if any(cleaned.get(f"count_{index}") for index in range(len(columns))):
+        if any(cleaned.get(f"count_{indexes[column]}") for column in columns):
             count_filters = {
-                column: cleaned.get(f"count_{index}") or row_filters[column]
-                for index, column in enumerate(columns)
+                column: cleaned.get(f"count_{indexes[column]}") or row_filters[column] for column in columns
             }
         return {
             "title": cleaned["title"],
@@ -197,6 +285,9 @@ class MeasureForm(GovukFormMixin, forms.Form):
             "polarity": cleaned["polarity"],
             "catalogue_entry": cleaned["catalogue_entry"],
             "indicator": cleaned["indicator"],
+            "breakdown_column": breakdown_column,
+            "breakdown_dimension": cleaned["breakdown_dimension"] if breakdown_column else "",
+            "breakdown_groups": cleaned["breakdown_groups"] if breakdown_column else {},
         }
 
 
@@ -229,10 +320,16 @@ class MeasureEditForm(MeasureForm):
             "catalogue_entry": measure.catalogue_entry_id,
             "indicator": measure.indicator_id,
             "version": measure.version,
+            "breakdown_dimension": measure.breakdown_dimension,
+            "breakdown_groups": "\n".join(
+                f"{value} = {code}" for value, code in measure.breakdown_groups.items()
+            ),
         }
         table = kwargs["table"]
         for index, column in enumerate(table.breakdown_columns):
-            initial[f"row_{index}"] = measure.row_filters.get(column, "")
+            initial[f"row_{index}"] = (
+                BY_GROUP if column == measure.breakdown_column else measure.row_filters.get(column, "")
+            )
             total = measure.total_filters.get(column, "")
             initial[f"total_{index}"] = total if total != measure.row_filters.get(column) else SAME_AS_FIGURE
             count = measure.count_filters.get(column, "")

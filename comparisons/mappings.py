@@ -27,6 +27,9 @@ EDITABLE_FIELDS = (
     "polarity",
     "catalogue_entry_id",
     "indicator_id",
+    "breakdown_column",
+    "breakdown_dimension",
+    "breakdown_groups",
 )
 
 
@@ -117,7 +120,7 @@ def measure_update(*, measure: PublishedMeasure, version: int, user=None, **chan
                 f"The changed mapping cannot re-derive its figures from {published_file}: {problem}"
             )
         for value in rows.values:
-            values[(value.time_period, value.geographic_level, value.area_code)] = value
+            values[(value.time_period, value.geographic_level, value.area_code, value.group)] = value
     PublishedValue.objects.filter(measure=measure).delete()
     PublishedValue.objects.bulk_create(values.values(), batch_size=2000)
     measure.version += 1

@@ -9,6 +9,7 @@ reused for every later edition of them.
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -126,10 +127,62 @@ def layout_signature(columns: list[str]) -> str:
     return ",".join(sorted(column.strip().lower() for column in columns if column.strip()))
 
 
+# The portal's standard breakdown dimensions and, where fixed, their groups' codes. A mapping by
+# one of a file's breakdown columns stores each group by its code, as text, so a figure by group
+# for the council can be set beside England's and the region's for the same group.
+STANDARD_GROUPS: dict[str, tuple[str, ...] | None] = {
+    "age-band": ("under-1", "1-4", "5-9", "10-15", "16-plus"),
+    "sex": ("male", "female"),
+    "ethnicity": None,
+    "uasc": None,
+}
+GROUP_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def breakdown_problems(column: str, dimension: str, groups) -> dict[str, str]:
+    """What is wrong with a mapping's breakdown (by field), or nothing: see PublishedMeasure."""
+    if not column and not dimension and not groups:
+        return {}
+    problems = {}
+    if not column:
+        problems["breakdown_column"] = "Select the column that gives the groups, or remove the breakdown"
+    if not GROUP_CODE.match(dimension or ""):
+        problems["breakdown_dimension"] = (
+            "Enter the dimension's code in lower-case letters, digits and hyphens, such as age-band or sex"
+        )
+    if not isinstance(groups, dict) or not groups:
+        problems["breakdown_groups"] = "Map each of the column's values to a group's code, such as male"
+        return problems
+    fixed = STANDARD_GROUPS.get(dimension)
+    for label, code in groups.items():
+        if not isinstance(label, str) or not isinstance(code, str):
+            problems["breakdown_groups"] = "Map each value to a group's code, both as text"
+        elif code and not GROUP_CODE.match(code):
+            problems["breakdown_groups"] = (
+                f"The group for '{label}' must be a code in lower-case letters, digits and hyphens "
+                "(or blank for the total)"
+            )
+        elif code and fixed is not None and code not in fixed:
+            problems["breakdown_groups"] = (
+                f"The group for '{label}' must be one of {dimension}'s groups: {', '.join(fixed)}"
+            )
+        if "breakdown_groups" in problems:
+            break
+    else:
+        codes = list(groups.values())
+        if len(codes) != len(set(codes)):
+            problems["breakdown_groups"] = "Map each value to a different group: two values share one"
+    return problems
+
+
 class PublishedMeasureQuerySet(models.QuerySet):
     def active(self):
         """Mappings in use: a retired mapping's figures leave every page and report card."""
         return self.filter(retired_at__isnull=True)
+
+    def totals(self):
+        """Mappings of a measure for everyone; a mapping by group feeds the figures by group only."""
+        return self.filter(breakdown_column="")
 
 
 class PublishedMeasure(models.Model):
@@ -166,6 +219,21 @@ class PublishedMeasure(models.Model):
     time_identifier = models.CharField(
         max_length=40, blank=True, help_text="What the measure's time periods mean, as DfE says."
     )
+    breakdown_column = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The file's column that gives the groups, for a measure by group.",
+    )
+    breakdown_dimension = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The groups' dimension, by its code: age-band, sex, ethnicity, uasc.",
+    )
+    breakdown_groups = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Each value of the breakdown column (as DfE labels it) → its group code, blank for total.",
+    )
     retired_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     catalogue_entry = models.ForeignKey(
@@ -192,9 +260,32 @@ class PublishedMeasure(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        problems = breakdown_problems(self.breakdown_column, self.breakdown_dimension, self.breakdown_groups)
+        if self.breakdown_column and self.breakdown_column in {
+            *self.row_filters,
+            *self.count_filters,
+            *self.total_filters,
+        }:
+            problems.setdefault(
+                "breakdown_column",
+                f"The column {self.breakdown_column} picks the measure's rows already: "
+                "a breakdown column gives the groups, so take it out of the filters",
+            )
+        if problems:
+            raise ValidationError(problems)
+
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
+
+    @property
+    def has_breakdown(self) -> bool:
+        return bool(self.breakdown_column)
+
+    def group_of(self, label: str) -> str | None:
+        """The group's code for a value of the breakdown column ("" for the total), or None if unmapped."""
+        return self.breakdown_groups.get(label) if self.breakdown_column else ""
 
     def period_label(self, time_period: int) -> str:
         return period_label(time_period, self.time_identifier)
@@ -258,6 +349,10 @@ class PublishedValueQuerySet(models.QuerySet):
     def national(self):
         return self.filter(geographic_level=GeographicLevel.NATIONAL)
 
+    def totals(self):
+        """Figures for everyone, not for one group."""
+        return self.filter(group="")
+
 
 class PublishedValue(models.Model):
     """One area's published figure for one measure and year. Symbols are kept, never read as zero."""
@@ -276,6 +371,12 @@ class PublishedValue(models.Model):
     old_la_code = models.CharField(max_length=30, blank=True)
     area_name = models.CharField(max_length=200)
     region_code = models.CharField(max_length=60, blank=True)
+    group = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="The group's code, for a measure by group; blank for the total.",
+    )
     count = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     count_symbol = models.CharField(max_length=5, choices=Symbol.choices, blank=True)
     denominator = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
@@ -286,17 +387,18 @@ class PublishedValue(models.Model):
     objects = PublishedValueQuerySet.as_manager()
 
     class Meta:
-        ordering = ["measure", "time_period", "geographic_level", "area_name"]
+        ordering = ["measure", "time_period", "geographic_level", "area_name", "group"]
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "time_period", "geographic_level", "area_code"],
-                name="one_published_value_per_area_year",
+                fields=["measure", "time_period", "geographic_level", "area_code", "group"],
+                name="one_published_value_per_area_year_group",
             )
         ]
         indexes = [models.Index(fields=["measure", "old_la_code"])]
 
     def __str__(self):
-        return f"{self.measure} {self.time_period} {self.area_name}"
+        group = f" ({self.group})" if self.group else ""
+        return f"{self.measure} {self.time_period} {self.area_name}{group}"
 
     @property
     def display(self) -> str:

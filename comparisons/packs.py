@@ -7,7 +7,9 @@ A pack is one JSON object::
 with one object per measure: ``title``, ``file`` (the kind of DfE file: its name without
 years or ``.csv``), ``unit``, ``scale``, ``polarity``, ``row_filters``, ``count_filters``,
 ``total_filters``, ``count_column``, ``denominator_column``, ``value_column`` and
-``catalogue_entry`` (a national measure's code, or null). The README describes each field.
+``catalogue_entry`` (a national measure's code, or null), and for a measure by group an optional
+``breakdown``: ``{"column": ..., "dimension": ..., "groups": {DfE's value: group code}}``.
+The README describes each field.
 """
 
 import json
@@ -26,6 +28,18 @@ PACK_VERSION = 1
 STANDARD_PACK = Path(__file__).resolve().parent / "data" / "dfe_mapping_pack.json"
 TEXT_FIELDS = ("title", "file", "count_column", "denominator_column", "value_column", "scale")
 FILTER_FIELDS = ("row_filters", "count_filters", "total_filters")
+
+
+def _breakdown(measure: PublishedMeasure) -> dict:
+    if not measure.breakdown_column:
+        return {}
+    return {
+        "breakdown": {
+            "column": measure.breakdown_column,
+            "dimension": measure.breakdown_dimension,
+            "groups": measure.breakdown_groups,
+        }
+    }
 
 
 def mapping_pack_export(measures) -> dict:
@@ -47,6 +61,7 @@ def mapping_pack_export(measures) -> dict:
                 "denominator_column": measure.denominator_column,
                 "value_column": measure.value_column,
                 "catalogue_entry": measure.catalogue_entry.code if measure.catalogue_entry else None,
+                **_breakdown(measure),
             }
             for measure in measures
         ],
@@ -94,6 +109,20 @@ def _measure_from(item, number: int, entries: dict) -> PublishedMeasure:
         raise ValidationError(f"{where}: the unit must be one of {', '.join(MeasureUnit.values)}")
     if item.get("polarity") not in Polarity.values:
         raise ValidationError(f"{where}: the polarity must be one of {', '.join(Polarity.values)}")
+    breakdown = item.get("breakdown", {})
+    if not isinstance(breakdown, dict) or not all(
+        isinstance(breakdown.get(name, ""), str) for name in ("column", "dimension")
+    ):
+        raise ValidationError(
+            f'{where}: the breakdown must be an object with a "column", a "dimension" and "groups"'
+        )
+    groups = breakdown.get("groups", {})
+    if not isinstance(groups, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in groups.items()
+    ):
+        raise ValidationError(
+            f"{where}: the breakdown's groups must map the column's values to group codes, all text"
+        )
     code = item.get("catalogue_entry")
     if code is not None and code not in entries:
         raise ValidationError(f"{where}: the catalogue has no national measure with the code {code}")
@@ -111,6 +140,9 @@ def _measure_from(item, number: int, entries: dict) -> PublishedMeasure:
         scale=item.get("scale", ""),
         polarity=item["polarity"],
         catalogue_entry=entries.get(code) if code else None,
+        breakdown_column=breakdown.get("column", ""),
+        breakdown_dimension=breakdown.get("dimension", ""),
+        breakdown_groups=groups,
     )
 
 

@@ -35,7 +35,7 @@ def report_card() -> dict:
     statuses = {
         status.indicator.pk: status for status in indicator_statuses(indicators, user=AnonymousUser())
     }
-    measures = PublishedMeasure.objects.active().prefetch_related("definitions")
+    measures = PublishedMeasure.objects.active().totals().prefetch_related("definitions")
     lines = []
     for comparison in comparisons_for_measures(measures):
         latest = comparison.latest

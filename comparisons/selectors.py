@@ -168,10 +168,14 @@ def comparisons_for_measures(measures, *, council: Council | None = None) -> lis
     definitions = defaultdict(list)
     for version in DefinitionVersion.objects.filter(measure__in=measures).order_by("valid_from"):
         definitions[version.measure_id].append(version)
-    values = PublishedValue.objects.filter(measure__in=measures).filter(
-        Q(geographic_level__in=[GeographicLevel.NATIONAL, GeographicLevel.REGIONAL])
-        | Q(old_la_code__in=[*neighbours, council.la_code])
-        | Q(area_code=council.new_la_code)
+    values = (
+        PublishedValue.objects.totals()
+        .filter(measure__in=measures)
+        .filter(
+            Q(geographic_level__in=[GeographicLevel.NATIONAL, GeographicLevel.REGIONAL])
+            | Q(old_la_code__in=[*neighbours, council.la_code])
+            | Q(area_code=council.new_la_code)
+        )
     )
     by_measure_year = defaultdict(list)
     for value in values:
@@ -227,6 +231,7 @@ def measures_for_indicator(indicator):
         condition |= Q(catalogue_entry_id=indicator.catalogue_entry_id)
     return (
         PublishedMeasure.objects.active()
+        .totals()
         .filter(condition)
         .prefetch_related(Prefetch("definitions", queryset=DefinitionVersion.objects.order_by("valid_from")))
     )
@@ -237,9 +242,9 @@ def comparisons_by_indicator(indicators, *, council: Council | None = None) -> d
     indicators = list(indicators)
     entries = {indicator.catalogue_entry_id for indicator in indicators if indicator.catalogue_entry_id}
     measures = list(
-        PublishedMeasure.objects.active().filter(
-            Q(indicator__in=indicators) | Q(catalogue_entry_id__in=entries)
-        )
+        PublishedMeasure.objects.active()
+        .totals()
+        .filter(Q(indicator__in=indicators) | Q(catalogue_entry_id__in=entries))
     )
     comparisons = {
         comparison.measure.pk: comparison
@@ -301,3 +306,85 @@ def published_fingerprint() -> list:
         .values_list("measure_id", "time_period", "source_file_id")
         .distinct()
     )
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One group's published figures for one year: England's, the council's region's and the council's."""
+
+    VERSION = 1
+
+    measure: PublishedMeasure
+    dimension: str
+    group: str  # the group's code; "" for the total
+    label: str  # the group's value as DfE labels it
+    time_period: int
+    england: PublishedValue | None
+    region: PublishedValue | None
+    council: PublishedValue | None
+
+    @property
+    def period_label(self) -> str:
+        return self.measure.period_label(self.time_period)
+
+
+def published_values_by_group(
+    *, measure: PublishedMeasure | None = None, indicator=None, council: Council | None = None
+) -> list[GroupFigures]:
+    """A measure's published figures by group (or those of every mapping by group of an indicator),
+    for England, the council's region and the council: by dimension, year, then group in the order
+    the mapping names them. Two queries, however many groups and years."""
+    council = council or Council.from_settings()
+    if measure is not None:
+        measures = [measure] if measure.has_breakdown else []
+    else:
+        condition = Q(indicator=indicator)
+        if indicator.catalogue_entry_id:
+            condition |= Q(catalogue_entry_id=indicator.catalogue_entry_id)
+        measures = list(
+            PublishedMeasure.objects.active().exclude(breakdown_column="").filter(condition).order_by("title")
+        )
+    if not measures:
+        return []
+    values = PublishedValue.objects.filter(measure__in=measures).filter(
+        Q(geographic_level__in=[GeographicLevel.NATIONAL, GeographicLevel.REGIONAL])
+        | Q(old_la_code=council.la_code)
+        | Q(area_code=council.new_la_code)
+    )
+    by_key = defaultdict(list)
+    for value in values:
+        by_key[(value.measure_id, value.time_period, value.group)].append(value)
+    result = []
+    for each in measures:
+        labels = {code: label for label, code in each.breakdown_groups.items()}
+        years = sorted({year for measure_id, year, _ in by_key if measure_id == each.pk})
+        for year in years:
+            for code, label in labels.items():
+                in_group = by_key.get((each.pk, year, code), [])
+                for value in in_group:
+                    value.measure = each
+                mine = next((value for value in in_group if council.is_this(value)), None)
+                region_code = mine.region_code if mine else ""
+                result.append(
+                    GroupFigures(
+                        measure=each,
+                        dimension=each.breakdown_dimension,
+                        group=code,
+                        label=label,
+                        time_period=year,
+                        england=next(
+                            (v for v in in_group if v.geographic_level == GeographicLevel.NATIONAL), None
+                        ),
+                        region=next(
+                            (
+                                v
+                                for v in in_group
+                                if v.geographic_level == GeographicLevel.REGIONAL
+                                and v.area_code == region_code
+                            ),
+                            None,
+                        ),
+                        council=mine,
+                    )
+                )
+    return result

@@ -52,7 +52,7 @@ def published_table(published_file: PublishedFile) -> PublishedTable:
 
 def measure_columns(measure: PublishedMeasure) -> list[str]:
     """Every column a mapping reads, breakdowns first."""
-    columns = [*measure.row_filters, *measure.count_filters, *measure.total_filters]
+    columns = [*measure.row_filters, *measure.count_filters, *measure.total_filters, measure.breakdown_column]
     columns += [measure.count_column, measure.denominator_column, measure.value_column]
     return list(dict.fromkeys(column for column in columns if column))
 
@@ -129,6 +129,10 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
     the count filters pick; the denominator from a column of the same rows or from the
     total rows. So a file giving a measure's count, denominator and percentage on separate
     rows of one column of numbers maps as well as one giving them in separate columns.
+
+    A measure by group (a breakdown column) reads one value per area, year and group: each row's
+    group is its breakdown value's group code ("" for the total), and rows whose value the mapping
+    does not name are left out. Count and denominator rows are matched within the same group.
     """
     result = MeasureRows(measure)
     missing = [column for column in measure_columns(measure) if column not in table.header]
@@ -145,6 +149,10 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
     old_code, new_code, la_name = at("old_la_code"), at("new_la_code"), at("la_name")
     region_code, region_name = at("region_code"), at("region_name")
     country_code, country_name = at("country_code"), at("country_name")
+    group_at = at(measure.breakdown_column) if measure.breakdown_column else None
+
+    def group_of(row) -> str | None:
+        return "" if group_at is None else measure.group_of(row[group_at])
 
     def area_of(row):
         if row[level] == GeographicLevel.NATIONAL:
@@ -160,8 +168,8 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
         """(period, level, area) → (row number, text) of one column in the rows a filter picks."""
         picked, index, wanted = {}, at(column), filters(mapping)
         for number, row in enumerate(table.rows, start=2):
-            if row[level] in LEVELS and _matches(row, wanted):
-                picked[(row[period], row[level], area_of(row)[0])] = (number, row[index])
+            if row[level] in LEVELS and _matches(row, wanted) and group_of(row) is not None:
+                picked[(row[period], row[level], area_of(row)[0], group_of(row))] = (number, row[index])
         return picked
 
     counts = cells_from(measure.count_filters, measure.count_column) if measure.count_filters else None
@@ -183,8 +191,11 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
     for number, row in enumerate(table.rows, start=2):
         if row[level] not in LEVELS or not _matches(row, row_filters):
             continue
+        group = group_of(row)
+        if group is None:
+            continue
         area_code, old_la_code, area_name = area_of(row)
-        key = (row[period], row[level], area_code)
+        key = (row[period], row[level], area_code, group)
         if len(area_code) > 60 or len(old_la_code) > 30 or len(area_name) > 200 or len(row[region_code]) > 60:
             result.errors.append(
                 f"Row {number}: the area's code or name is longer than any DfE uses: check the file "
@@ -192,8 +203,9 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
             )
             continue
         if key in seen:
+            for_group = f" ({group})" if group else ""
             result.errors.append(
-                f"Rows {seen[key]} and {number} both give '{measure.title}' for {area_name} in "
+                f"Rows {seen[key]} and {number} both give '{measure.title}'{for_group} for {area_name} in "
                 f"{row[period]}: choose a value for every breakdown column so the mapping picks one row"
             )
             continue
@@ -227,6 +239,7 @@ def measure_rows(table: PublishedTable, measure: PublishedMeasure, published_fil
                 old_la_code=old_la_code,
                 area_name=area_name,
                 region_code=row[region_code],
+                group=group,
                 count=count.number,
                 count_symbol=count.symbol,
                 denominator=denominator.number,
@@ -351,6 +364,11 @@ def measure_preview(rows: MeasureRows) -> MeasurePreview:
     council = Council.from_settings()
     latest = max(rows.years)
     in_year = [value for value in rows.values if value.time_period == latest]
+    # A measure by group previews its total where the file gives one, else its first group.
+    first_group = in_year[0].group
+    in_year = [value for value in in_year if not value.group] or [
+        v for v in in_year if v.group == first_group
+    ]
     mine = next((value for value in in_year if council.is_this(value)), None)
     region = None
     if mine is not None:
@@ -420,6 +438,7 @@ def _fingerprint(value: PublishedValue) -> tuple:
         value.old_la_code,
         value.area_name,
         value.region_code,
+        value.group,
         value.count,
         value.count_symbol,
         value.denominator,
@@ -569,8 +588,12 @@ def measure_create(
     scale: str = "",
     catalogue_entry=None,
     indicator=None,
+    breakdown_column: str = "",
+    breakdown_dimension: str = "",
+    breakdown_groups: dict[str, str] | None = None,
 ) -> PublishedMeasure:
-    """Save a mapping for a kind of file, once it picks one row per area and year from the file."""
+    """Save a mapping for a kind of file, once it picks one row per area and year (and group, for a
+    measure by group) from the file."""
     measure = PublishedMeasure(
         title=title,
         layout_signature=layout_signature(published_file.columns),
@@ -586,6 +609,9 @@ def measure_create(
         polarity=polarity,
         catalogue_entry=catalogue_entry,
         indicator=indicator,
+        breakdown_column=breakdown_column,
+        breakdown_dimension=breakdown_dimension,
+        breakdown_groups=breakdown_groups or {},
     )
     measure.full_clean()
     table = published_table(published_file)
@@ -602,7 +628,11 @@ def check_mapping(*, measure: PublishedMeasure, table: PublishedTable) -> Measur
     same_rows = (
         PublishedMeasure.objects.active()
         .exclude(pk=measure.pk)
-        .filter(row_filters=measure.row_filters, value_column=measure.value_column)
+        .filter(
+            row_filters=measure.row_filters,
+            value_column=measure.value_column,
+            breakdown_column=measure.breakdown_column,
+        )
     )
     if any(set(other.file_kinds) & set(measure.file_kinds) for other in same_rows):
         problems.setdefault("__all__", []).append(
@@ -660,7 +690,12 @@ def _check_one_mapping_per_indicator_and_year(measure: PublishedMeasure, rows: M
         link |= Q(catalogue_entry_id=measure.catalogue_entry_id)
     if not link:
         return
-    others = PublishedMeasure.objects.active().exclude(pk=measure.pk).filter(link)
+    # One mapping feeds an indicator's figures for everyone, and one its figures by each dimension.
+    others = (
+        PublishedMeasure.objects.active()
+        .exclude(pk=measure.pk)
+        .filter(link, breakdown_dimension=measure.breakdown_dimension)
+    )
     years = set(rows.years)
     clash = (
         PublishedValue.objects.filter(measure__in=others, time_period__in=years)
