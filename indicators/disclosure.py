@@ -18,8 +18,10 @@ The rule, in plain words:
    denominators alike. Hidden cells are hidden in enough of these sums that no hidden value can
    be worked out from the shown ones, by subtraction or by any combination of the sums: the check
    is exact rational linear algebra (a hidden value is worked out exactly when its unit vector lies
-   in the row space of the sums restricted to the hidden cells). While one can be worked out, one
-   more shown cell is hidden: a cell that shares a sum with it, preferring a group to a total, a
+   in the row space of the sums restricted to the hidden cells), and no count is negative (hidden
+   cells of one sign that add up to zero are each zero, so they count as worked out). While one
+   can be worked out, one more shown cell is hidden: a cell that shares a sum with it, preferring
+   a group to a total, a
    non-zero count to a zero (a hidden zero could be pinned down by "no count is negative"), then
    the smallest, then the first in the order given.
 4. **Small bases are flagged.** A shown rate whose denominator is under 20 is flagged "based on
@@ -229,11 +231,24 @@ def _determined(lines: list[Line], values: Mapping[Key, int | None], hidden: set
         for key, coefficient in row.items():
             matrix[index][columns[key]] = Fraction(coefficient)
     keys = list(columns)
-    return [keys[column] for column in _unit_rows(matrix) if _secret(values, hidden, keys[column])]
+    units, reduced = _unit_rows(matrix)
+    exposed = [keys[column] for column in units if _secret(values, hidden, keys[column])]
+    # No count is negative: where hidden cells of one sign add up to zero, each of them is zero.
+    for row in matrix + reduced:
+        terms = [(keys[column], value) for column, value in enumerate(row) if value != 0]
+        if (
+            terms
+            and all(_secret(values, hidden, key) for key, _ in terms)
+            and len({value > 0 for _, value in terms}) == 1
+            and sum(value * values[key] for key, value in terms) == 0
+        ):
+            exposed += [key for key, _ in terms if key not in exposed]
+    return exposed
 
 
-def _unit_rows(matrix: list[list[Fraction]]) -> list[int]:
-    """The columns whose unit vector lies in the row space: the reduced rows with one non-zero entry."""
+def _unit_rows(matrix: list[list[Fraction]]) -> tuple[list[int], list[list[Fraction]]]:
+    """The columns whose unit vector lies in the row space (the reduced rows with one non-zero entry),
+    and the reduced rows."""
     rows = [row[:] for row in matrix]
     width = len(rows[0]) if rows else 0
     pivot_row = 0
@@ -254,7 +269,7 @@ def _unit_rows(matrix: list[list[Fraction]]) -> list[int]:
         non_zero = [column for column, value in enumerate(row) if value != 0]
         if len(non_zero) == 1:
             units.append(non_zero[0])
-    return units
+    return units, rows[:pivot_row]
 
 
 def _complement(
