@@ -18,8 +18,10 @@ The rule, in plain words:
    denominators alike. Hidden cells are hidden in enough of these sums that no hidden value can
    be worked out from the shown ones, by subtraction or by any combination of the sums: the check
    is exact rational linear algebra (a hidden value is worked out exactly when its unit vector lies
-   in the row space of the sums restricted to the hidden cells). While one can be worked out, one
-   more shown cell is hidden: a cell that shares a sum with it, preferring a group to a total, a
+   in the row space of the sums restricted to the hidden cells), and no count is negative (hidden
+   cells of one sign that add up to zero are each zero, so they count as worked out). While one
+   can be worked out, one more shown cell is hidden: a cell that shares a sum with it, preferring
+   a group to a total, a
    non-zero count to a zero (a hidden zero could be pinned down by "no count is negative"), then
    the smallest, then the first in the order given.
 4. **Small bases are flagged.** A shown rate whose denominator is under 20 is flagged "based on
@@ -184,16 +186,26 @@ def _protect(
     """
     added = False
     while True:
-        exposed = _determined(lines, values, hidden)
-        if not exposed:
+        exposed = sorted(_determined(lines, values, hidden), key=lambda key: order.get(key, len(order)))
+        # One complement for each exposed cell whose sums got none yet in this round, then check again:
+        # fewer rounds of elimination than one cell at a time, and still the same answer every time.
+        touched: set[Key] = set()
+        for target in exposed:
+            if target in touched:
+                continue
+            complement = _complement(target, lines, values, hidden, order)
+            if complement is None:
+                continue  # every cell near it is hidden already: nothing more can protect it
+            hidden.add(complement)
+            added = True
+            touched |= {
+                key
+                for line in lines
+                if complement in line.plus + line.minus
+                for key in line.plus + line.minus
+            }
+        if not touched:
             return added
-        target = min(exposed, key=lambda key: order.get(key, len(order)))
-        complement = _complement(target, lines, values, hidden, order)
-        if complement is None:
-            # Every cell near it is hidden already: nothing more can be hidden to protect it.
-            return added
-        hidden.add(complement)
-        added = True
 
 
 def _unknowns(values: Mapping[Key, int | None], hidden: set[Key], key: Key) -> bool:
@@ -224,37 +236,48 @@ def _determined(lines: list[Line], values: Mapping[Key, int | None], hidden: set
             rows.append(row)
     if not rows:
         return []
-    matrix = [[Fraction(0)] * len(columns) for _ in rows]
-    for index, row in enumerate(rows):
-        for key, coefficient in row.items():
-            matrix[index][columns[key]] = Fraction(coefficient)
+    matrix = [{columns[key]: Fraction(coefficient) for key, coefficient in row.items()} for row in rows]
     keys = list(columns)
-    return [keys[column] for column in _unit_rows(matrix) if _secret(values, hidden, keys[column])]
+    units, reduced = _unit_rows(matrix)
+    exposed = [keys[column] for column in units if _secret(values, hidden, keys[column])]
+    # No count is negative: where hidden cells of one sign add up to zero, each of them is zero.
+    for row in matrix + reduced:
+        terms = [(keys[column], value) for column, value in sorted(row.items())]
+        if (
+            terms
+            and all(_secret(values, hidden, key) for key, _ in terms)
+            and len({value > 0 for _, value in terms}) == 1
+            and sum(value * values[key] for key, value in terms) == 0
+        ):
+            exposed += [key for key, _ in terms if key not in exposed]
+    return exposed
 
 
-def _unit_rows(matrix: list[list[Fraction]]) -> list[int]:
-    """The columns whose unit vector lies in the row space: the reduced rows with one non-zero entry."""
-    rows = [row[:] for row in matrix]
-    width = len(rows[0]) if rows else 0
-    pivot_row = 0
-    for column in range(width):
-        pivot = next((r for r in range(pivot_row, len(rows)) if rows[r][column] != 0), None)
+def _unit_rows(matrix: list[dict[int, Fraction]]) -> tuple[list[int], list[dict[int, Fraction]]]:
+    """The columns whose unit vector lies in the row space (the reduced rows with one non-zero entry),
+    and the reduced rows. Rows are sparse: column → non-zero coefficient."""
+    rows = [dict(row) for row in matrix if row]
+    reduced: list[dict[int, Fraction]] = []
+    for column in sorted({column for row in rows for column in row}):
+        pivot = next((row for row in rows if column in row), None)
         if pivot is None:
             continue
-        rows[pivot_row], rows[pivot] = rows[pivot], rows[pivot_row]
-        lead = rows[pivot_row][column]
-        rows[pivot_row] = [value / lead for value in rows[pivot_row]]
-        for r in range(len(rows)):
-            if r != pivot_row and rows[r][column] != 0:
-                factor = rows[r][column]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[pivot_row], strict=True)]
-        pivot_row += 1
-    units = []
-    for row in rows[:pivot_row]:
-        non_zero = [column for column, value in enumerate(row) if value != 0]
-        if len(non_zero) == 1:
-            units.append(non_zero[0])
-    return units
+        rows.remove(pivot)
+        lead = pivot[column]
+        pivot = {c: value / lead for c, value in pivot.items()}
+        for row in rows + reduced:
+            factor = row.get(column)
+            if factor:
+                for c, value in pivot.items():
+                    updated = row.get(c, 0) - factor * value
+                    if updated:
+                        row[c] = updated
+                    else:
+                        row.pop(c, None)
+        reduced.append(pivot)
+        rows = [row for row in rows if row]
+    units = [next(iter(row)) for row in reduced if len(row) == 1]
+    return units, reduced
 
 
 def _complement(

@@ -123,12 +123,13 @@ def test_a_measure_by_age_imports_every_areas_figures_for_each_group_as_dfe_publ
 
 
 @pytest.mark.django_db
-def test_the_indicators_mappings_by_group_are_found_through_the_indicator():
+def test_the_indicators_mappings_by_group_are_found_through_the_indicator(django_assert_num_queries):
     indicator = IndicatorFactory()
     published_file = upload_path(SUITABILITY)
     measure = suitable_accommodation_by_age(published_file, indicator=indicator)
     published_file_import(published_file=published_file)
-    figures = published_values_by_group(indicator=indicator)
+    with django_assert_num_queries(2):  # the mappings, then their figures: however many groups
+        figures = published_values_by_group(indicator=indicator)
     assert {f.measure.pk for f in figures} == {measure.pk}
     assert len(figures) == 10  # 5 years x 2 age groups
     # An indicator's mapping for everyone and its mapping by group do not clash.
