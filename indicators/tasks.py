@@ -3,7 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from .imports import import_failed, import_run
-from .notifications import organisation_reminder_send, sent_back_notify
+from .notifications import organisation_reminder_send, reopen_request_notify, sent_back_notify
 from .reminders import overdue_reminders_send
 
 
@@ -29,3 +29,8 @@ def notify_sent_back(*, change_id: int) -> int:
 @shared_task(acks_late=True)
 def send_organisation_reminder(*, reminder_id: int) -> int:
     return organisation_reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(acks_late=True)
+def notify_reopen_request(*, request_id: int) -> int:
+    return reopen_request_notify(request_id=request_id)
