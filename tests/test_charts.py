@@ -123,6 +123,10 @@ def test_the_scale_starts_at_zero_unless_that_would_hide_a_two_point_change():
     assert axis.top == 100 and axis.bottom > 0 and len(axis.ticks) >= 4
     axis = y_axis([D(0), D(0)], unit=Unit.COUNT)
     assert axis.bottom == 0 and axis.top > 0
+    axis = y_axis([D(-500), D(-100)], unit=Unit.MONEY)  # an overspend: below zero, a few ticks
+    assert axis.bottom <= -500 and axis.top == 0 and len(axis.ticks) <= 6
+    axis = y_axis([D(-20), D(30)], unit=Unit.MONEY)
+    assert axis.bottom <= -20 and axis.top >= 30 and len(axis.ticks) <= 7
 
 
 def test_a_lower_is_better_chart_says_so():
