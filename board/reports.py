@@ -378,14 +378,9 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
             latest = status.latest_verified
             rag = status.rag
             rating = latest.rag if latest else RagStatus.NO_DATA
-            if status.is_overdue:
-                timeliness = "Overdue"
-            elif reporting and reporting.figure and reporting.figure.status == Figure.Status.SUBMITTED:
-                timeliness = "Awaiting verification"
-            elif reporting and reporting.verified_value is not None:
-                timeliness = "On time"
-            else:
-                timeliness = ""
+            # The indicator page's words: a submitted figure is "Awaiting verification" and a
+            # returned one "Sent back", even once its due date has passed.
+            timeliness = status.timeliness
             headline[rag.value] += 1
             comparison = compared.get(indicator.pk)
             entries.append(

@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from .models import FeedbackTag, NewsletterDelivery, NewsletterSubscription
-
-
-@admin.register(NewsletterSubscription)
-class NewsletterSubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["member", "subscribed", "changed_at"]
-    list_select_related = ["member"]
+from .models import FeedbackTag, NewsletterDelivery
 
 
 @admin.register(NewsletterDelivery)

@@ -116,20 +116,6 @@ class NewsletterDelivery(models.Model):
         return f"{self.newsletter} to {self.member}"
 
 
-class NewsletterSubscription(models.Model):
-    """An elected member's choice about the newsletter email. Without a row, they get it."""
-
-    member = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsletter_subscription"
-    )
-    subscribed = models.BooleanField(default=True)
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        state = "gets" if self.subscribed else "does not get"
-        return f"{self.member} {state} the newsletter email"
-
-
 class YoungPeoplePage(models.Model):
     """The young people's version of the strategy, written by the officer. There is one."""
 

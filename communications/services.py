@@ -7,7 +7,6 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,8 +16,9 @@ from audit.recorder import record as audit_record
 from limits.services import count_add, count_current
 from outbox.models import OutboxJob
 from outbox.services import job_schedule
-from portal.models import User
+from portal.models import EmailKind, EmailPreference, User
 from portal.roles import GROUP_NAMES, Role
+from portal.services import email_preference_set, email_send, wants_email
 
 from .models import (
     CorporateParentGuidance,
@@ -26,7 +26,6 @@ from .models import (
     FeedbackTag,
     Newsletter,
     NewsletterDelivery,
-    NewsletterSubscription,
 )
 from .selectors import public_figures
 
@@ -129,7 +128,7 @@ def newsletter_recipients():
     return (
         User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.ELECTED_MEMBER])
         .exclude(email="")
-        .exclude(newsletter_subscription__subscribed=False)
+        .exclude(pk__in=EmailPreference.objects.turned_off(EmailKind.NEWSLETTER))
         .distinct()
         .order_by("pk")
     )
@@ -184,22 +183,16 @@ def _send_newsletter_email(newsletter: Newsletter, member) -> None:
     subject = f"The corporate parenting newsletter for {newsletter.title}"
     text = render_to_string("communications/email/newsletter.txt", context)
     html = render_to_string("communications/email/newsletter.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [member.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    email_send(kind=EmailKind.NEWSLETTER, recipient=member, subject=subject, text=text, html=html)
 
 
 def is_subscribed(member) -> bool:
-    subscription = NewsletterSubscription.objects.filter(member=member).first()
-    return subscription.subscribed if subscription else True
+    return wants_email(member, EmailKind.NEWSLETTER)
 
 
-def newsletter_subscription_set(*, member, subscribed: bool) -> NewsletterSubscription:
+def newsletter_subscription_set(*, member, subscribed: bool):
     """Record whether a member wants the newsletter; members receive it until they say no."""
-    subscription, _ = NewsletterSubscription.objects.update_or_create(
-        member=member, defaults={"subscribed": subscribed, "changed_at": timezone.now()}
-    )
-    return subscription
+    return email_preference_set(person=member, kind=EmailKind.NEWSLETTER, wanted=subscribed)
 
 
 # Feedback

@@ -19,9 +19,7 @@ from board.selectors import (
 )
 from communications.models import CorporateParentGuidance
 from communications.selectors import feedback_not_acted_on, latest_published_newsletter
-from communications.services import is_subscribed
 from indicators.forms import BatchVerifyForm
-from indicators.notifications import email_settings_for
 from indicators.worklists import (
     chasing_by_organisation,
     contributor_worklist,
@@ -31,6 +29,7 @@ from indicators.worklists import (
 from objectives.models import Objective, Strategy
 from portal import two_factor
 from portal.roles import Role
+from portal.services import email_choices_for
 
 from .selectors import officer_attention, organisation_work
 
@@ -86,10 +85,7 @@ def account(request):
         "two_factor_on": two_factor.confirmed_device(request.user) is not None,
         "two_factor_required": two_factor.is_required_for(request.user),
     }
-    if request.user.has_role(Role.ELECTED_MEMBER):
-        context["newsletter_subscribed"] = is_subscribed(request.user)
-    if request.user.has_role(Role.CONTRIBUTOR):
-        context["figure_emails"] = email_settings_for(request.user)
+    context["emails"] = email_choices_for(request.user)
     return render(request, "home/account.html", context)
 
 

@@ -180,10 +180,11 @@ def y_axis(values: list[Decimal], *, unit: str) -> YAxis:
     low, high = min(values), max(values)
     ceiling = Decimal(100) if unit == "percentage" and high <= 100 else None
     if low <= 0 or (high - low) * 2 >= high:
-        step = nice_step(high / 4) if high > 0 else Decimal(1)
-        bottom = min(Decimal(0), _floor_to(low, step))
-        top = max(_ceil_to(high, step), bottom + step)
-        if ceiling is not None and top > ceiling:
+        span = max(high, Decimal(0)) - min(low, Decimal(0))
+        step = nice_step(span / 4) if span > 0 else Decimal(1)
+        bottom = _floor_to(min(low, Decimal(0)), step)
+        top = max(_ceil_to(max(high, Decimal(0)), step), bottom + step)
+        if ceiling is not None and top > ceiling and bottom == 0:
             top, step = ceiling, Decimal(25)
         return YAxis(bottom=bottom, top=top, step=step)
     step = nice_step((high - low) / 4)

@@ -367,6 +367,7 @@ def reopen_request_create(*, figure: Figure, user, reason: str) -> ReopenRequest
     request = ReopenRequest(figure=figure, requested_by=user, reason=reason)
     request.full_clean()
     request.save()
+    job_schedule(task="indicators.tasks.notify_reopen_request", arguments={"request_id": request.pk})
     return request
 
 

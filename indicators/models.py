@@ -448,6 +448,8 @@ class ReopenRequest(models.Model):
     reason = models.TextField()
     requested_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the job that emails the officers, so a repeated job emails nobody again.
+    officers_emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReopenRequestQuerySet.as_manager()
 
@@ -461,29 +463,6 @@ class ReopenRequest(models.Model):
 
     def __str__(self):
         return f"Request to reopen {self.figure}"
-
-
-class FigureEmail(models.TextChoices):
-    SENT_BACK = "sent_back", "When a figure is sent back"
-    REMINDER = "reminder", "Reminders of overdue figures"
-
-
-class EmailSetting(models.Model):
-    """A person's choice about one kind of figures email. Without a row, they get it."""
-
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_settings"
-    )
-    email = models.CharField(max_length=20, choices=FigureEmail.choices)
-    wanted = models.BooleanField(default=True)
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "email"], name="one_email_setting_per_kind")]
-
-    def __str__(self):
-        state = "gets" if self.wanted else "does not get"
-        return f"{self.person} {state} emails {self.get_email_display().lower()}"
 
 
 from .state_model import IndicatorState  # noqa: E402  kept in its own module, registered with this app

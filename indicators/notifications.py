@@ -1,4 +1,5 @@
-"""Emails to contributors about their figures: a figure sent back, a reminder from the officer."""
+"""Emails about figures: to contributors when a figure is sent back or the officer sends a
+reminder, and to the officers when a contributor asks them to reopen a verified figure."""
 
 import datetime
 import logging
@@ -6,40 +7,36 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from outbox.services import job_schedule
-from portal.models import User
+from portal.models import EmailKind, EmailPreference, User
 from portal.roles import GROUP_NAMES, Role
+from portal.services import email_send
 
-from .models import EmailSetting, FigureChange, FigureEmail, OrganisationReminder, SendBackNotification
+from .models import FigureChange, OrganisationReminder, ReopenRequest, SendBackNotification
 
 logger = logging.getLogger(__name__)
 
 
-def turned_off(email: str):
-    return EmailSetting.objects.filter(email=email, wanted=False).values("person_id")
-
-
-def organisation_contributors(organisation_id: int, *, email: str):
+def organisation_contributors(organisation_id: int, *, email: EmailKind):
     """The organisation's active contributors with an address who have not turned this email off."""
     return (
         User.objects.filter(
             is_active=True, organisation_id=organisation_id, groups__name=GROUP_NAMES[Role.CONTRIBUTOR]
         )
         .exclude(email="")
-        .exclude(pk__in=turned_off(email))
+        .exclude(pk__in=EmailPreference.objects.turned_off(email))
         .select_related("organisation")
         .distinct()
         .order_by("pk")
     )
 
 
-def _email(*, template: str, subject: str, context: dict, to: str) -> None:
+def _email(*, kind: EmailKind, template: str, subject: str, context: dict, to: User) -> None:
     context = {
         **context,
         "base_url": settings.PORTAL_BASE_URL,
@@ -49,9 +46,7 @@ def _email(*, template: str, subject: str, context: dict, to: str) -> None:
     }
     text = render_to_string(f"indicators/email/{template}.txt", context)
     html = render_to_string(f"indicators/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    email_send(kind=kind, recipient=to, subject=subject, text=text, html=html)
 
 
 def sent_back_notify(*, change_id: int) -> int:
@@ -70,7 +65,7 @@ def sent_back_notify(*, change_id: int) -> int:
         return 0
     figure = change.figure
     sent, failures = 0, []
-    for person in organisation_contributors(figure.indicator.owner_id, email=FigureEmail.SENT_BACK):
+    for person in organisation_contributors(figure.indicator.owner_id, email=EmailKind.SENT_BACK):
         try:
             with transaction.atomic():
                 claim = SendBackNotification.objects.create(change=change, recipient=person)
@@ -78,10 +73,11 @@ def sent_back_notify(*, change_id: int) -> int:
             continue  # emailed by an earlier or a concurrent run
         try:
             _email(
+                kind=EmailKind.SENT_BACK,
                 template="sent_back",
                 subject=f"A figure was sent back: {figure.indicator.reference} {figure.period.label}",
                 context={"user": person, "figure": figure, "change": change},
-                to=person.email,
+                to=person,
             )
         except (SMTPException, OSError) as error:
             claim.delete()
@@ -132,8 +128,9 @@ def organisation_reminder_send(*, reminder_id: int) -> int:
         statuses = chasing_for_organisation(reminder.organisation, today=reminder.sent_on)
         sent = 0
         if statuses:
-            for person in organisation_contributors(reminder.organisation_id, email=FigureEmail.REMINDER):
+            for person in organisation_contributors(reminder.organisation_id, email=EmailKind.REMINDER):
                 _email(
+                    kind=EmailKind.REMINDER,
                     template="reminder",
                     subject=f"Figures overdue for the {settings.SERVICE_NAME}",
                     context={
@@ -141,7 +138,7 @@ def organisation_reminder_send(*, reminder_id: int) -> int:
                         "statuses": statuses,
                         "import_url": reverse("indicators:import"),
                     },
-                    to=person.email,
+                    to=person,
                 )
                 sent += 1
         reminder.emailed_at = timezone.now()
@@ -150,17 +147,44 @@ def organisation_reminder_send(*, reminder_id: int) -> int:
     return sent
 
 
-def email_setting_set(*, person, email: str, wanted: bool) -> EmailSetting:
-    """Turn one kind of figures email on or off for a person."""
-    setting, _ = EmailSetting.objects.get_or_create(person=person, email=email)
-    setting.wanted = wanted
-    setting.changed_at = timezone.now()
-    setting.full_clean()
-    setting.save()
-    return setting
+def officers_wanting(email: EmailKind):
+    """The active officers with an address who have not turned this email off."""
+    return (
+        User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.OFFICER])
+        .exclude(email="")
+        .exclude(pk__in=EmailPreference.objects.turned_off(email))
+        .distinct()
+        .order_by("pk")
+    )
 
 
-def email_settings_for(person) -> list[tuple[str, str, bool]]:
-    """Each kind of figures email with its label and whether the person gets it."""
-    off = set(EmailSetting.objects.filter(person=person, wanted=False).values_list("email", flat=True))
-    return [(value, label, value not in off) for value, label in FigureEmail.choices]
+def reopen_request_notify(*, request_id: int) -> int:
+    """Email the officers that a contributor asks them to reopen a verified figure. Sends once."""
+    with transaction.atomic():
+        request = (
+            ReopenRequest.objects.select_for_update(of=("self",))
+            .select_related("figure__indicator", "requested_by")
+            .filter(pk=request_id, officers_emailed_at__isnull=True, closed_at__isnull=True)
+            .first()
+        )
+        if request is None:
+            return 0
+        sent = 0
+        for officer in officers_wanting(EmailKind.REOPEN_REQUEST):
+            _email(
+                kind=EmailKind.REOPEN_REQUEST,
+                template="reopen_request",
+                subject=f"Asked to reopen a figure: {request.figure.indicator.reference} "
+                f"{request.figure.period.label}",
+                context={
+                    "user": officer,
+                    "request": request,
+                    "figure": request.figure,
+                    "account_url": reverse("account"),
+                },
+                to=officer,
+            )
+            sent += 1
+        request.officers_emailed_at = timezone.now()
+        request.save(update_fields=["officers_emailed_at"])
+    return sent

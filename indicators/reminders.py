@@ -4,17 +4,16 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import User
+from portal.models import EmailKind, EmailPreference, User
 from portal.roles import GROUP_NAMES, Role
+from portal.services import email_send
 
-from .models import Figure, FigureEmail, PerformanceIndicator, Reminder
-from .notifications import turned_off
+from .models import Figure, PerformanceIndicator, Reminder
 from .selectors import indicator_statuses
 
 logger = logging.getLogger(__name__)
@@ -46,7 +45,7 @@ def overdue_reminders_send(*, today: datetime.date | None = None, base_url: str 
     contributors = User.objects.filter(
         is_active=True, organisation__isnull=False, groups__name=GROUP_NAMES[Role.CONTRIBUTOR]
     ).exclude(email="")
-    contributors = contributors.exclude(pk__in=turned_off(FigureEmail.REMINDER))
+    contributors = contributors.exclude(pk__in=EmailPreference.objects.turned_off(EmailKind.REMINDER))
     sent = 0
     for user in contributors.select_related("organisation").distinct():
         owed = owed_by(user, today=today)
@@ -87,6 +86,4 @@ def _send(user, statuses, *, base_url: str) -> None:
     subject = render_to_string("indicators/email/reminder_subject.txt", context).strip()
     text = render_to_string("indicators/email/reminder.txt", context)
     html = render_to_string("indicators/email/reminder.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    email_send(kind=EmailKind.REMINDER, recipient=user, subject=subject, text=text, html=html)

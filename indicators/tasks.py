@@ -3,7 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from .imports import import_failed, import_run
-from .notifications import organisation_reminder_send, sent_back_notify
+from .notifications import organisation_reminder_send, reopen_request_notify, sent_back_notify
 from .reminders import overdue_reminders_send
 from .states import indicator_states_refresh_all
 
@@ -36,3 +36,8 @@ def send_organisation_reminder(*, reminder_id: int) -> int:
 def refresh_indicator_states() -> int:
     """Idempotent: a second run the same day finds the states already current."""
     return indicator_states_refresh_all()
+
+
+@shared_task(acks_late=True)
+def notify_reopen_request(*, request_id: int) -> int:
+    return reopen_request_notify(request_id=request_id)

@@ -16,6 +16,8 @@ from core.pagination import paginate
 from core.versions import EditConflict
 from objectives.models import Organisation
 from objectives.selectors import current_strategy_or_404
+from portal.models import EmailKind
+from portal.services import email_preference_set, emails_for
 
 from .charts import indicator_chart
 from .checks import period_target, previous_figure
@@ -52,8 +54,8 @@ from .imports import (
     upload_create,
     upload_mark_imported,
 )
-from .models import CatalogueEntry, Figure, FigureChange, FigureEmail, FigureUpload, PerformanceIndicator
-from .notifications import email_setting_set, organisation_reminder_request
+from .models import CatalogueEntry, Figure, FigureChange, FigureUpload, PerformanceIndicator
+from .notifications import organisation_reminder_request
 from .periods import Period, PeriodError, check_year
 from .selectors import (
     PERFORMANCE_LABELS,
@@ -569,14 +571,16 @@ def figure_reopen_request(request, pk: int):
 @require_POST
 @permission_required("indicators.change_figure", raise_exception=True)
 def email_setting(request):
-    """A contributor turns one kind of figures email off or on, from their account page."""
+    """A contributor turns one kind of figures email off or on (the account page now posts to
+    the account's own email settings, which cover every email; this address stays for old links)."""
+    figure_emails = {EmailKind.SENT_BACK, EmailKind.REMINDER} & set(emails_for(request.user))
     email = request.POST.get("email", "")
-    if email not in FigureEmail.values:
+    if email not in figure_emails:
         messages.info(request, "Choose which email to turn on or off.")
         return redirect("account")
     wanted = request.POST.get("wanted") == "yes"
-    email_setting_set(person=request.user, email=email, wanted=wanted)
-    label = FigureEmail(email).label.lower()
+    email_preference_set(person=request.user, kind=EmailKind(email), wanted=wanted)
+    label = EmailKind(email).label.lower()
     messages.success(
         request, f"You will get emails {label}." if wanted else f"You will no longer get emails {label}."
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/turn-off/", views.two_factor_turn_off, name="two_factor_turn_off"),
     path("two-factor/replace/", views.two_factor_replace, name="two_factor_replace"),
+    path("emails/", views.email_setting, name="email_setting"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

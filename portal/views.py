@@ -4,12 +4,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.recorder import record as audit_record
 
 from . import two_factor
 from .forms import ConfirmPasswordForm, TwoFactorCodeForm
+from .services import email_preference_set, emails_for
 
 
 def before_second_step(view):
@@ -112,3 +114,17 @@ def two_factor_replace(request):
             detail="Replacing the authenticator app: wrong code",
         )
     return render(request, "registration/two_factor_replace.html", {"form": form})
+
+
+@require_POST
+def email_setting(request):
+    """A person turns one kind of email they receive off or on, from *Your account*."""
+    kinds = {kind.value: kind for kind in emails_for(request.user)}
+    kind = kinds.get(request.POST.get("kind", ""))
+    if kind is None:
+        messages.info(request, "Choose which email to turn on or off.")
+        return redirect("account")
+    wanted = request.POST.get("wanted") == "yes"
+    email_preference_set(person=request.user, kind=kind, wanted=wanted)
+    messages.success(request, f"{kind.label}: {'turned on' if wanted else 'turned off'}.")
+    return redirect("account")

@@ -62,6 +62,8 @@ EXPECTED = {
     | {persona: 302 for persona in SIGNED_IN}
     | {"officer": 200, "superuser": 200},
     "password_change_done": SIGN_IN_FIRST | SIGNED_IN,
+    # Turning an email off or on is a POST from the account page; the journeys are in test_email_settings.
+    "email_setting": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "password_reset": EVERYONE,
     "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE,
@@ -215,6 +217,8 @@ ADMIN_EXCEPTIONS = {
     ("admin:audit_auditentry_add", "superuser"): 403,
     # Outbox jobs are written by the changes that imply them, never by hand.
     ("admin:outbox_outboxjob_add", "superuser"): 403,
+    # Sent emails are recorded as they go, never by hand.
+    ("admin:portal_sentemail_add", "superuser"): 403,
     # API tokens are issued on the portal's page, the only one that shows the secret.
     ("admin:api_apitoken_add", "superuser"): 302,
 }

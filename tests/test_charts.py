@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 
 from comparisons.demo import published_statistics_load
 from indicators.charts import MIN_TEXT_PX, NARROWEST_SHOWN, SeriesPoint, series_chart, y_axis
@@ -122,6 +123,10 @@ def test_the_scale_starts_at_zero_unless_that_would_hide_a_two_point_change():
     assert axis.top == 100 and axis.bottom > 0 and len(axis.ticks) >= 4
     axis = y_axis([D(0), D(0)], unit=Unit.COUNT)
     assert axis.bottom == 0 and axis.top > 0
+    axis = y_axis([D(-500), D(-100)], unit=Unit.MONEY)  # an overspend: below zero, a few ticks
+    assert axis.bottom <= -500 and axis.top == 0 and len(axis.ticks) <= 6
+    axis = y_axis([D(-20), D(30)], unit=Unit.MONEY)
+    assert axis.bottom <= -20 and axis.top >= 30 and len(axis.ticks) <= 7
 
 
 def test_a_lower_is_better_chart_says_so():
@@ -208,3 +213,33 @@ def test_chart_text_is_at_least_12px_on_a_320px_wide_phone(live_server, officer,
     sizes["report"] = summary.locator("xpath=..").locator("svg").evaluate(RENDERED_TEXT_SIZES)
     for where, measured in sizes.items():
         assert measured and min(measured) >= MIN_TEXT_PX, (where, measured)
+
+
+def test_the_report_keeps_the_rating_and_the_timeliness_apart(client, officer, demo_strategy, settings):
+    """A late figure awaiting verification reads "Awaiting verification" in the report, and the
+    comment form shows the rating of the latest verified figure, never "Overdue" in its place."""
+    from board.reports import latest_ended_half_year
+
+    from .test_report_comments import off_target_indicator
+
+    settings.FIGURE_DUE_DAYS = 0
+    indicator = off_target_indicator(demo_strategy.strategy)  # verified, far below its target
+    period = latest_ended_half_year()
+    latest = factories.last_ended_period(indicator.frequency, today=period.end + datetime.timedelta(1))
+    Figure.objects.filter(indicator=indicator, period_start=latest.start).update(
+        status=Figure.Status.SUBMITTED
+    )
+    figure(indicator, latest.previous(), 12)  # the latest verified figure, off target
+    factories.TargetFactory(indicator=indicator, period_start=latest.previous().start, value=D(90))
+    report = factories.compiled_report(demo_strategy.strategy)
+    [entry] = [
+        entry
+        for objective in report.data.objectives
+        for entry in objective.indicators
+        if entry.reference == indicator.reference
+    ]
+    assert entry.timeliness == "Awaiting verification" and entry.rating == "red"
+    client.force_login(officer)
+    url = reverse("board:report_comment", kwargs={"pk": report.pk, "reference": indicator.reference})
+    form = client.get(url).content.decode()
+    assert "Off target" in form and "Figure: awaiting verification" in form

@@ -436,7 +436,7 @@ def test_a_contributor_turns_off_send_back_emails_from_their_account(
             reason="Check it",
         )
     assert mail.outbox == []
-    assert AuditEntry.objects.filter(object_type="indicators.EmailSetting").exists()
+    assert AuditEntry.objects.filter(object_type="portal.EmailPreference").exists()
 
 
 def test_the_indicator_list_keeps_performance_and_timeliness_apart(client, officer, settings, objective):
