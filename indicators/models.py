@@ -12,10 +12,15 @@ from .performance import rag_status, trend
 from .periods import Period
 
 __all__ = [
+    "BreakdownDimension",
+    "BreakdownGroup",
+    "CatalogueDimension",
     "Figure",
+    "FigureGroupValue",
     "FigureChange",
     "FigureUpload",
     "Frequency",
+    "IndicatorDimension",
     "PerformanceIndicator",
     "Polarity",
     "Target",
@@ -303,6 +308,8 @@ class FigureChange(models.Model):
     old_status = models.CharField(max_length=20, blank=True, choices=Figure.Status.choices)
     new_status = models.CharField(max_length=20, choices=Figure.Status.choices)
     reason = models.TextField(blank=True)
+    # The figure's groups after the change ("Age band: Under 1 3, 1 to 4 12; ..."), when it has any.
+    new_breakdown = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -483,3 +490,13 @@ class EmailSetting(models.Model):
     def __str__(self):
         state = "gets" if self.wanted else "does not get"
         return f"{self.person} {state} emails {self.get_email_display().lower()}"
+
+
+# The breakdown models live in their own module; importing them here registers them with the app.
+from .breakdown_models import (  # noqa: E402
+    BreakdownDimension,
+    BreakdownGroup,
+    CatalogueDimension,
+    FigureGroupValue,
+    IndicatorDimension,
+)

@@ -16,6 +16,8 @@ from core.versions import EditConflict
 from objectives.models import Organisation
 from objectives.selectors import current_strategy_or_404
 
+from .breakdown_tables import indicator_breakdowns
+from .breakdowns import group_values_of, indicator_dimensions
 from .charts import indicator_chart
 from .checks import period_target, previous_figure
 from .choices import RagStatus
@@ -165,6 +167,11 @@ def detail(request, pk: int):
             "can_set_targets": request.user.has_perm("indicators.change_target"),
             "history": list(history),
             "comparisons": apps.get_app_config("comparisons").indicator_comparison_sections(indicator),
+            "breakdowns": indicator_breakdowns(
+                indicator,
+                figures=[row.figure for row in rows if row.figure and (exact or row.figure.is_verified)],
+                exact=exact,
+            ),
         },
     )
 
@@ -177,8 +184,9 @@ def figure_edit(request, pk: int, start: str):
     ).first()
     conflict = None
     previous = previous_figure(indicator, period)
+    dimensions = indicator_dimensions(indicator)
     if request.method == "POST":
-        form = FigureForm(request.POST, indicator=indicator, previous=previous)
+        form = FigureForm(request.POST, indicator=indicator, previous=previous, dimensions=dimensions)
         if form.is_valid():
             try:
                 figure = figure_save(
@@ -188,6 +196,7 @@ def figure_edit(request, pk: int, start: str):
                     values=form.values,
                     expected_version=form.cleaned_data["version"],
                     submit="submit" in request.POST,
+                    group_values=form.group_values,
                 )
             except FigureConflict as error:
                 conflict = error.current if error.current.pk else None
@@ -220,10 +229,10 @@ def figure_edit(request, pk: int, start: str):
                 "note": figure.note,
                 "quality": figure.quality,
                 "source": figure.source,
-            }
+            } | FigureForm.group_initial(dimensions, group_values_of(figure))
         else:
             initial["source"] = indicator.data_source
-        form = FigureForm(initial=initial, indicator=indicator, previous=previous)
+        form = FigureForm(initial=initial, indicator=indicator, previous=previous, dimensions=dimensions)
     return render(
         request,
         "indicators/figure_form.html",
