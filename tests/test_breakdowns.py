@@ -369,3 +369,32 @@ def test_the_indicator_page_makes_as_many_queries_with_2_groups_as_with_20(clien
         assert f"Team {group_count - 1}" in page(response)
         counts[group_count] = len(queries)
     assert counts[2] == counts[20]
+
+
+def test_the_demo_breaks_three_measures_down_with_groups_that_add_up(db, settings, client, board_member):
+    from django.core.management import call_command
+
+    from indicators.breakdowns import group_values_clean, group_values_of, indicator_dimensions
+    from indicators.models import PerformanceIndicator
+
+    settings.DEBUG = True
+    call_command("load_demo", password="a-demo-password-for-tests")
+    broken_down = PerformanceIndicator.objects.filter(
+        breakdowns__dimension__code__in=["ethnicity", "uasc"], figures__group_values__isnull=False
+    ).distinct()
+    assert broken_down.count() >= 3
+    for indicator in broken_down:
+        dimensions = indicator_dimensions(indicator)
+        figures = list(indicator.figures.filter(group_values__isnull=False).distinct())
+        assert len(figures) >= 3
+        for figure in figures:
+            total = {"value": figure.value, "numerator": figure.numerator, "denominator": figure.denominator}
+            group_values_clean(
+                indicator=indicator, dimensions=dimensions, total=total, entered=group_values_of(figure)
+            )  # raises if the groups do not add up
+    client.force_login(board_member)
+    text = page(client.get(broken_down.first().get_absolute_url()))
+    assert "By ethnicity group" in text and ">c<" in text
+    before = FigureGroupValue.objects.count()
+    call_command("load_demo", password="a-demo-password-for-tests")
+    assert FigureGroupValue.objects.count() == before
