@@ -413,7 +413,9 @@ def import_template(request, fmt: str):
     strategy = current_strategy_or_404()
     indicators = [
         indicator
-        for indicator in PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
+        for indicator in PerformanceIndicator.objects.filter(objective__strategy=strategy)
+        .with_details()
+        .prefetch_related("breakdowns__dimension__groups")
         if can_enter_figures_for(request.user, indicator)
     ]
     rows = template_rows(indicators, today=timezone.localdate())
@@ -425,6 +427,7 @@ def export(request, fmt: str):
     figures = (
         Figure.objects.visible_to(request.user)
         .select_related("indicator__objective", "verified_by")
+        .prefetch_related("group_values__group__dimension")
         .annotate(
             change_count=Count("changes"),
             was_sent_back=Exists(
