@@ -3,9 +3,9 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from core.forms import GovukFormMixin, VersionedFormMixin
+from core.forms import GovukFormMixin, StrictDecimalField, VersionedFormMixin
 
-from .models import BreakdownDimension, BreakdownGroup
+from .models import BreakdownDimension, BreakdownGroup, PerformanceIndicator
 
 
 class DimensionForm(VersionedFormMixin, GovukFormMixin, forms.ModelForm):
@@ -79,9 +79,25 @@ class IndicatorDimensionsForm(VersionedFormMixin, GovukFormMixin, forms.Form):
         help_text="Contributors can then give each group's figure beside the total.",
         error_messages={"invalid_choice": "Select dimensions from the list"},
     )
+    disparity_threshold = StrictDecimalField(
+        label=PerformanceIndicator._meta.get_field("disparity_threshold").verbose_name,
+        help_text=PerformanceIndicator._meta.get_field("disparity_threshold").help_text,
+        required=False,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"}),
+        error_messages={
+            "invalid": "Enter a number, like 5 or 2.5",
+            "min_value": "Enter 0 or more, or leave it empty",
+        },
+    )
 
     def layout_field(self, name):
-        return Field.checkboxes(name, legend_size=Size.SMALL)
+        if name == "dimensions":
+            return Field.checkboxes(name, legend_size=Size.SMALL)
+        return Field.text(name, field_width=5)
 
     def stored_values(self, current) -> dict:
-        return {"dimensions": BreakdownDimension.objects.filter(indicators__indicator=current)}
+        return {
+            "dimensions": BreakdownDimension.objects.filter(indicators__indicator=current),
+            "disparity_threshold": current.disparity_threshold,
+        }

@@ -7,8 +7,8 @@ period. A figure's groups are checked against its total row and saved with it, a
 
 from django.core.exceptions import ValidationError
 
-from .breakdowns import DimensionGroups, group_values_clean
-from .models import BreakdownDimension, BreakdownGroup, FigureGroupValue, IndicatorDimension
+from .breakdowns import DimensionGroups, dimensions_by_indicator, group_values_clean
+from .models import BreakdownDimension, FigureGroupValue
 
 # Room in a file for this many breakdown columns beside the template's own.
 MAX_BREAKDOWN_COLUMNS = 12
@@ -28,25 +28,6 @@ def rows_mark_breakdowns(rows, *, columns: list[str]) -> None:
             row.error(given[1][0], f"This row names groups in {named}: put each group on a row of its own")
         elif given:
             row.breakdown = given[0]
-
-
-def _attached(indicator_ids) -> dict[int, list[DimensionGroups]]:
-    links = list(
-        IndicatorDimension.objects.filter(indicator_id__in=indicator_ids)
-        .select_related("dimension")
-        .order_by("indicator_id", "order")
-    )
-    groups: dict[int, list] = {}
-    for group in BreakdownGroup.objects.filter(
-        dimension_id__in={link.dimension_id for link in links}
-    ).order_by("order", "pk"):
-        groups.setdefault(group.dimension_id, []).append(group)
-    attached: dict[int, list[DimensionGroups]] = {}
-    for link in links:
-        attached.setdefault(link.indicator_id, []).append(
-            DimensionGroups(link.dimension, tuple(groups.get(link.dimension_id, ())))
-        )
-    return attached
 
 
 def _existing_groups(rows) -> None:
@@ -80,7 +61,7 @@ def rows_attach_groups(rows, *, dimensions: dict[str, BreakdownDimension], user)
     }
     group_rows = [row for row in rows if row.breakdown and row.indicator and row.period and not row.errors]
     group_rows = [row for row in group_rows if not row.skipped]
-    attached = _attached({row.indicator.pk for row in rows if row.indicator is not None})
+    attached = dimensions_by_indicator({row.indicator.pk for row in rows if row.indicator is not None})
     _existing_groups(totals.values())
     by_group = {}
     for row in group_rows:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from .breakdowns import DimensionGroups, indicator_dimensions
+from .breakdowns import DimensionGroups, dimensions_by_indicator, indicator_dimensions
 from .choices import Polarity, Trend, Unit
 from .disclosure import TOTAL, Cell, disclose
 from .models import Figure, FigureGroupValue, PerformanceIndicator
@@ -279,3 +279,93 @@ def _chart(indicator, name: str, period_label: str, rows: list[GroupRow]) -> Gro
         total_text=total.text,
         height=8 + len(bars) * BAR_HEIGHT,
     )
+
+
+@dataclass(frozen=True)
+class FrozenGroup:
+    """One group's figure for a report, as text so no precision is lost."""
+
+    label: str
+    value: str | None
+    numerator: str | None
+    denominator: str | None
+    hidden: bool
+    gap: str
+    notably_worse: bool
+
+
+@dataclass(frozen=True)
+class FrozenBreakdown:
+    dimension: str
+    period: str
+    total: str | None
+    groups: tuple[FrozenGroup, ...]
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
+
+
+def worse_by(indicator: PerformanceIndicator, group: Decimal, total: Decimal) -> Decimal | None:
+    """How much worse than the total a group's rate is (positive when worse); None without a direction."""
+    if (
+        indicator.unit not in (Unit.PERCENTAGE, Unit.RATE_PER_10000)
+        or indicator.polarity == Polarity.NO_DIRECTION
+    ):
+        return None
+    gap = group - total
+    return -gap if indicator.polarity == Polarity.HIGHER_IS_BETTER else gap
+
+
+def report_breakdowns(figures: list[Figure]) -> dict[int, list[FrozenBreakdown]]:
+    """Each figure's groups for the bi-annual report, by indicator id (three queries however many).
+
+    A group is hidden as on the Board's pages; one doing worse than all children by more than
+    the indicator's ``disparity_threshold``, and not hidden, is notably worse.
+    """
+    figures = [figure for figure in figures if figure is not None]
+    attached = dimensions_by_indicator({figure.indicator_id for figure in figures})
+    figures = [figure for figure in figures if attached.get(figure.indicator_id)]
+    parts = {
+        (part.figure_id, part.group_id): part for part in FigureGroupValue.objects.filter(figure__in=figures)
+    }
+    frozen: dict[int, list[FrozenBreakdown]] = {}
+    for figure in figures:
+        indicator = figure.indicator
+        dimensions = attached[indicator.pk]
+        period = figure.period.code
+        disclosure = disclose(
+            _cells(indicator, dimensions, [figure], parts), threshold=settings.SUPPRESSION_THRESHOLD
+        )
+        hidden = disclosure.hidden if indicator.counts_children else frozenset()
+        total = _shown(indicator, figure, (period, TOTAL, TOTAL), hidden=hidden, small_base=frozenset())
+        for dimension in dimensions:
+            groups = []
+            for group in dimension.groups:
+                part = parts.get((figure.pk, group.pk))
+                if part is None:
+                    continue
+                key = (period, dimension.dimension.code, group.code)
+                shown = _shown(indicator, part, key, hidden=hidden, small_base=frozenset())
+                worse = (
+                    None if shown.hidden or total.hidden else worse_by(indicator, part.value, figure.value)
+                )
+                threshold = indicator.disparity_threshold
+                groups.append(
+                    FrozenGroup(
+                        label=group.label,
+                        value=_text(part.value),
+                        numerator=_text(part.numerator),
+                        denominator=_text(part.denominator),
+                        hidden=shown.hidden,
+                        gap=gap_in_words(indicator, shown, total),
+                        notably_worse=threshold is not None and worse is not None and worse > threshold,
+                    )
+                )
+            if groups:
+                frozen.setdefault(indicator.pk, []).append(
+                    FrozenBreakdown(
+                        dimension.dimension.name, figure.period.label, _text(figure.value), tuple(groups)
+                    )
+                )
+    return frozen

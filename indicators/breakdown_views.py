@@ -72,7 +72,10 @@ def indicator_breakdowns(request, pk: int):
     indicator = get_object_or_404(PerformanceIndicator.objects.select_related("objective"), pk=pk)
     form = IndicatorDimensionsForm(
         posted_data(request),
-        initial={"dimensions": list(BreakdownDimension.objects.filter(indicators__indicator=indicator))},
+        initial={
+            "dimensions": list(BreakdownDimension.objects.filter(indicators__indicator=indicator)),
+            "disparity_threshold": indicator.disparity_threshold,
+        },
         version=indicator.edit_version,
     )
     if (
@@ -83,6 +86,7 @@ def indicator_breakdowns(request, pk: int):
             indicator_dimensions_set,
             indicator=indicator,
             dimensions=list(form.cleaned_data["dimensions"]),
+            disparity_threshold=form.cleaned_data["disparity_threshold"],
         )
     ):
         messages.success(request, f"The breakdowns of {indicator.reference} have been saved.")

@@ -53,6 +53,29 @@ def indicator_dimensions(indicator: PerformanceIndicator) -> list[DimensionGroup
     return [DimensionGroups(link.dimension, tuple(groups.get(link.dimension_id, ()))) for link in links]
 
 
+def dimensions_by_indicator(indicator_ids) -> dict[int, list[DimensionGroups]]:
+    """Each indicator's dimensions with their groups, for many indicators in two queries."""
+    links = list(
+        IndicatorDimension.objects.filter(indicator_id__in=indicator_ids)
+        .select_related("dimension")
+        .order_by("indicator_id", "order", "dimension__order", "dimension__name")
+    )
+    groups: dict[int, list] = {}
+    wanted = {link.dimension_id for link in links}
+    for group in (
+        BreakdownGroup.objects.filter(dimension_id__in=wanted)
+        .select_related("dimension")
+        .order_by("order", "pk")
+    ):
+        groups.setdefault(group.dimension_id, []).append(group)
+    attached: dict[int, list[DimensionGroups]] = {}
+    for link in links:
+        attached.setdefault(link.indicator_id, []).append(
+            DimensionGroups(link.dimension, tuple(groups.get(link.dimension_id, ())))
+        )
+    return attached
+
+
 def group_field(group: BreakdownGroup, part: str = "value") -> str:
     """The form field (and error key) of one group's value, numerator or denominator."""
     return f"group-{group.pk}" if part == "value" else f"group-{group.pk}-{part}"
@@ -204,9 +227,14 @@ def group_save(*, group: BreakdownGroup, expected_version: int | None) -> Breakd
 
 @transaction.atomic
 def indicator_dimensions_set(
-    *, indicator: PerformanceIndicator, dimensions: list[BreakdownDimension], expected_version: int | None
+    *,
+    indicator: PerformanceIndicator,
+    dimensions: list[BreakdownDimension],
+    expected_version: int | None,
+    disparity_threshold: Decimal | None | bool = False,
 ) -> None:
-    """Choose the dimensions an indicator's figures are broken down by, in the dimensions' order.
+    """Choose the dimensions an indicator's figures are broken down by, in the dimensions' order,
+    and how far worse than all children a group must be for the bi-annual report to list it.
 
     A dimension whose groups already hold figures of this indicator cannot be taken away.
     EditConflict if someone changed the indicator's breakdowns or targets since the form was opened.
@@ -235,4 +263,7 @@ def indicator_dimensions_set(
         IndicatorDimension.objects.update_or_create(
             indicator=indicator, dimension=dimension, defaults={"order": order}
         )
-    indicator.save(update_fields=["edit_version"])
+    if disparity_threshold is not False:  # False: leave the threshold as it is
+        indicator.disparity_threshold = disparity_threshold
+    # Saved rather than updated so the audit log records a changed threshold.
+    indicator.save(update_fields=["edit_version", "disparity_threshold"])

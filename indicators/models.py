@@ -127,6 +127,15 @@ class PerformanceIndicator(models.Model):
     catalogue_entry = models.ForeignKey(
         CatalogueEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="adoptions"
     )
+    disparity_threshold = models.DecimalField(
+        "Tell the Board about a group doing worse than all children by more than",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="In the indicator's unit (points for a percentage). The bi-annual report lists such "
+        "groups. Leave empty not to list any.",
+    )
     computation = models.CharField(
         max_length=40,
         blank=True,

@@ -398,3 +398,63 @@ def test_the_demo_breaks_three_measures_down_with_groups_that_add_up(db, setting
     before = FigureGroupValue.objects.count()
     call_command("load_demo", password="a-demo-password-for-tests")
     assert FigureGroupValue.objects.count() == before
+
+
+def test_the_report_freezes_the_groups_and_lists_those_notably_worse(
+    client, officer, demo_strategy, standard_dimensions
+):
+    import datetime
+
+    from board.reports import latest_ended_half_year
+    from board.snapshot import ReportSnapshot
+    from indicators.models import PerformanceIndicator
+
+    indicator = (
+        PerformanceIndicator.objects.filter(objective__strategy=demo_strategy.strategy, computation="")
+        .order_by("objective__number", "position")
+        .first()
+    )
+    indicator.unit, indicator.polarity, indicator.counts_children = Unit.PERCENTAGE, "higher", True
+    indicator.disparity_threshold = D(3)
+    indicator.save()
+    IndicatorDimension.objects.create(indicator=indicator, dimension=standard_dimensions["uasc"])
+    IndicatorDimension.objects.create(indicator=indicator, dimension=standard_dimensions["age_band"])
+    half_year = latest_ended_half_year()
+    period = factories.last_ended_period(indicator.frequency, today=half_year.end + datetime.timedelta(1))
+    figure = factories.FigureFactory(
+        indicator=indicator,
+        period_start=period.start,
+        value=D(80),
+        numerator=D(80),
+        denominator=D(100),
+        status=Figure.Status.VERIFIED,
+    )
+    uasc, ages = groups("uasc"), groups("age_band")
+    for group, numerator, denominator in [
+        (uasc["yes"], 15, 25),  # 60%: 20 points worse, listed
+        (uasc["no"], 65, 75),
+        (ages["under-1"], 2, 3),  # small: hidden, never listed
+        (ages["16-plus"], 78, 97),
+    ]:
+        FigureGroupValue.objects.create(
+            figure=figure,
+            group=group,
+            numerator=D(numerator),
+            denominator=D(denominator),
+            value=(D(numerator) / denominator * 100).quantize(D("0.01")),
+        )
+    report = factories.compiled_report(demo_strategy.strategy)
+    [entry] = [entry for entry in report.data.indicators if entry.reference == indicator.reference]
+    assert [breakdown.dimension for breakdown in entry.breakdowns] == [
+        "Age band",
+        "Unaccompanied asylum-seeking children",
+    ]
+    listed = [(breakdown.dimension, group.label) for breakdown, group in entry.groups_notably_worse]
+    assert listed == [("Unaccompanied asylum-seeking children", "UASC")]
+    under_one = entry.breakdowns[0].groups[0]
+    assert under_one.hidden and not under_one.notably_worse
+    assert ReportSnapshot.from_stored(report.snapshot) == report.data
+    client.force_login(officer)
+    page_text = page(client.get(report.get_absolute_url()))
+    assert "Groups doing notably worse than all children" in page_text
+    assert "UASC, 20 points worse than all children" in page_text

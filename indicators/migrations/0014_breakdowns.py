@@ -120,5 +120,18 @@ class Migration(migrations.Migration):
             model_name='indicatordimension',
             constraint=models.UniqueConstraint(fields=('indicator', 'dimension'), name='unique_indicator_dimension'),
         ),
+        migrations.AddField(
+            model_name="performanceindicator",
+            name="disparity_threshold",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="In the indicator's unit (points for a percentage). The bi-annual report lists "
+                "such groups. Leave empty not to list any.",
+                max_digits=14,
+                null=True,
+                verbose_name="Tell the Board about a group doing worse than all children by more than",
+            ),
+        ),
         migrations.RunPython(load_standard_dimensions, migrations.RunPython.noop),
     ]
