@@ -212,7 +212,7 @@ GROUP_SHARES = {
         "10-15": (20, 1.1),
         "16-plus": (14, 1.2),
     },
-    "sex": {"male": (56, 0.95), "female": (44, 1.06)},
+    "sex": {"male": (56, 0.86), "female": (44, 1.18)},
     "ethnicity": {
         "white": (36, 1.0),
         "mixed": (5, 1.1),
@@ -223,6 +223,8 @@ GROUP_SHARES = {
     },
     "uasc": {"yes": (4, 1.35), "no": (45, 0.97)},
 }
+# The report lists a group doing this many points worse than all children.
+DEMO_DISPARITY_THRESHOLD = Decimal(5)
 DEMO_CHILDREN = {"cla-placements-3-plus": 310, "cla-health-assessment": 225, "care-leavers-19-21-eet": 140}
 
 
@@ -277,6 +279,9 @@ def demo_breakdowns_load(*, strategy) -> int:
         ).first()
         if indicator is None:
             continue
+        if indicator.disparity_threshold is None:
+            indicator.disparity_threshold = DEMO_DISPARITY_THRESHOLD
+            indicator.save(update_fields=["disparity_threshold"])
         dimensions = list(BreakdownDimension.objects.filter(code__in=dimension_codes))
         for dimension in dimensions:
             IndicatorDimension.objects.get_or_create(
