@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from comparisons.selectors import comparison_snapshot, published_sources
 from core.versions import version_claim
+from indicators.breakdown_tables import report_breakdowns
 from indicators.choices import Frequency, RagStatus
 from indicators.models import Figure, PerformanceIndicator, Target
 from indicators.periods import Period
@@ -34,9 +35,11 @@ from portal.roles import Role
 from .models import BoardSeat, CompileRun, EvaluationReport, IndicatorComment
 from .snapshot import (
     ActionEntry,
+    Breakdown,
     Comparison,
     Completeness,
     FigureRow,
+    GroupFigure,
     Headline,
     IndicatorEntry,
     LatestUpdate,
@@ -336,6 +339,26 @@ def _figure_row(row) -> FigureRow:
     )
 
 
+def _freeze_breakdowns(objectives: list[ObjectiveEntry], frozen: dict, *, references: dict[int, str]) -> None:
+    """Give each indicator entry its reporting figure's groups (``frozen`` by indicator id)."""
+    by_reference = {references[pk]: breakdowns for pk, breakdowns in frozen.items()}
+    for objective in objectives:
+        for index, entry in enumerate(objective.indicators):
+            if entry.reference in by_reference:
+                objective.indicators[index] = dataclasses.replace(
+                    entry,
+                    breakdowns=[
+                        Breakdown(
+                            dimension=item.dimension,
+                            period=item.period,
+                            total=item.total,
+                            groups=[GroupFigure(**dataclasses.asdict(group)) for group in item.groups],
+                        )
+                        for item in by_reference[entry.reference]
+                    ],
+                )
+
+
 def build_snapshot(*, strategy: Strategy, period: Period) -> dict:
     """Everything the report shows, frozen at compile time, in the stored shape of `ReportSnapshot`."""
     return snapshot_build(strategy=strategy, period=period).to_stored()
@@ -358,6 +381,7 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
     # Published comparisons (DfE), for the years ending by the half-year's end.
     compared = comparison_snapshot(indicators, up_to=period.end.year)
     objectives = []
+    reporting_figures = []
     completeness = defaultdict(lambda: {"due": 0, "verified": 0})
     headline = defaultdict(int)
     for objective in strategy.objectives.all():
@@ -368,6 +392,14 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
             if not rows and status.reporting_row:
                 rows = [status.reporting_row]  # an annual indicator: its latest year
             reporting = rows[0] if rows else None
+            if (
+                reporting
+                and reporting.figure is not None
+                and reporting.figure.pk
+                and reporting.figure.is_verified
+            ):
+                reporting.figure.indicator = indicator  # read again by the breakdowns: no query
+                reporting_figures.append(reporting.figure)
             if reporting and reporting.figure:
                 data_status = reporting.figure.get_status_display()
             else:
@@ -439,6 +471,11 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
                 actions=action_entries,
             )
         )
+    _freeze_breakdowns(
+        objectives,
+        report_breakdowns(reporting_figures),
+        references={indicator.pk: indicator.reference for indicator in indicators},
+    )
     known = {f.name for f in dataclasses.fields(Headline)}
     return ReportSnapshot(
         strategy=str(strategy),

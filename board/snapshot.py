@@ -5,7 +5,8 @@ these dataclasses, never by string keys. Each stored snapshot carries the versio
 `ReportSnapshot.from_stored` reads every version ever stored, so old reports keep loading.
 
 Version 1 (no "version" key) is the shape of the first reports. Version 2 adds the
-version number itself and each indicator's owning organisation by key.
+version number itself and each indicator's owning organisation by key. Version 3 adds each
+indicator's figures by group for its reporting period, with the groups doing notably worse.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 # The indicator states that make it an exception the Board is told about.
 OFF_TARGET = "red"
@@ -63,6 +64,33 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class GroupFigure:
+    """One group's figure beside the total's, frozen; hidden when small numbers would show."""
+
+    label: str
+    value: str | None
+    numerator: str | None
+    denominator: str | None
+    hidden: bool
+    gap: str  # the gap to the total in words, polarity aware
+    notably_worse: bool  # worse than the total by more than the indicator's threshold, and shown
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """An indicator's figures by one dimension's groups for one period (version 3)."""
+
+    dimension: str
+    period: str
+    total: str | None
+    groups: list[GroupFigure]
+
+    @property
+    def notably_worse(self) -> list[GroupFigure]:
+        return [group for group in self.groups if group.notably_worse]
+
+
+@dataclass(frozen=True)
 class IndicatorEntry:
     reference: str
     title: str
@@ -86,6 +114,12 @@ class IndicatorEntry:
     timeliness: str = ""
     # Version 2: the figures the chart covers, oldest first: the last eight quarters or five years.
     history: list[FigureRow] = dataclasses.field(default_factory=list)
+    # Version 3: the figures by group of the reporting period.
+    breakdowns: list[Breakdown] = dataclasses.field(default_factory=list)
+
+    @property
+    def groups_notably_worse(self) -> list[tuple[Breakdown, GroupFigure]]:
+        return [(breakdown, group) for breakdown in self.breakdowns for group in breakdown.notably_worse]
 
     @property
     def chart_rows(self) -> list[FigureRow]:
@@ -211,6 +245,11 @@ class ReportSnapshot:
     def exceptions(self) -> list[IndicatorEntry]:
         return [entry for entry in self.indicators if entry.is_exception]
 
+    @property
+    def disparities(self) -> list[IndicatorEntry]:
+        """Indicators with a group doing notably worse than all children."""
+        return [entry for entry in self.indicators if entry.groups_notably_worse]
+
     def objective(self, number: int) -> ObjectiveEntry | None:
         return next((objective for objective in self.objectives if objective.number == number), None)
 
@@ -281,6 +320,16 @@ def _indicator(data: dict) -> IndicatorEntry:
         owner_id=data.get("owner_id"),
         **_rating_and_timeliness(data),
         history=[_row(row) for row in data.get("history", [])],
+        breakdowns=[_breakdown(breakdown) for breakdown in data.get("breakdowns", [])],
+    )
+
+
+def _breakdown(data: dict) -> Breakdown:
+    return Breakdown(
+        dimension=data["dimension"],
+        period=data.get("period", ""),
+        total=data.get("total"),
+        groups=[GroupFigure(**group) for group in data.get("groups", [])],
     )
 
 

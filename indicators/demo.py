@@ -197,3 +197,122 @@ def demo_figures_load(*, strategy, officer, entered_by: dict, today: datetime.da
             made += 1
     indicator_state_refresh(indicator_ids=[indicator.pk for indicator in indicators])
     return made
+
+
+# The demo's breakdowns: which adopted national measures are broken down, by what, and each
+# group's share of the children and how its rate compares (a factor on the overall rate).
+DEMO_BREAKDOWNS = {
+    "cla-placements-3-plus": ["age_band", "ethnicity", "uasc"],
+    "cla-health-assessment": ["age_band", "ethnicity", "uasc"],
+    "care-leavers-19-21-eet": ["sex", "ethnicity", "uasc"],
+}
+GROUP_SHARES = {
+    "age_band": {
+        "under-1": (1, 1.0),
+        "1-4": (6, 0.8),
+        "5-9": (9, 0.9),
+        "10-15": (20, 1.1),
+        "16-plus": (14, 1.2),
+    },
+    "sex": {"male": (56, 0.86), "female": (44, 1.18)},
+    "ethnicity": {
+        "white": (36, 1.0),
+        "mixed": (5, 1.1),
+        "asian": (2, 0.9),
+        "black": (3, 1.3),
+        "other": (1, 1.0),
+        "refused": (1, 1.0),
+    },
+    "uasc": {"yes": (4, 1.35), "no": (45, 0.97)},
+}
+# The report lists a group doing this many points worse than all children.
+DEMO_DISPARITY_THRESHOLD = Decimal(5)
+DEMO_CHILDREN = {"cla-placements-3-plus": 310, "cla-health-assessment": 225, "care-leavers-19-21-eet": 140}
+
+
+def _split(total: int, weights: list[float]) -> list[int]:
+    """``total`` split in proportion to ``weights``, in whole numbers that add up (largest remainder)."""
+    whole = sum(weights)
+    exact = [total * weight / whole for weight in weights]
+    parts = [int(share) for share in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda index: (parts[index] - exact[index], index))
+    for index in by_remainder[: total - sum(parts)]:
+        parts[index] += 1
+    return parts
+
+
+def _split_numerator(numerator: int, denominators: list[int], factors: list[float]) -> list[int]:
+    """Each group's numerator near its rate, never above its denominator, adding up to ``numerator``."""
+    rate = numerator / sum(denominators)
+    wanted = [min(base, base * rate * factor) for base, factor in zip(denominators, factors, strict=True)]
+    parts = [int(share) for share in wanted]
+    order = sorted(range(len(parts)), key=lambda index: (parts[index] - wanted[index], index))
+    while sum(parts) < numerator:
+        index = next(index for index in order if parts[index] < denominators[index])
+        parts[index] += 1
+        order.append(order.pop(order.index(index)))
+    while sum(parts) > numerator:
+        index = next(index for index in order[::-1] if parts[index] > 0)
+        parts[index] -= 1
+        order.insert(0, order.pop(order.index(index)))
+    return parts
+
+
+@transaction.atomic
+def demo_breakdowns_load(*, strategy) -> int:
+    """Break the demo's adopted national measures down by group, once, with groups that add up.
+
+    Each figure is given a numerator and denominator (its rate derived from them, as a
+    contributor's would be), split across each dimension's groups; some groups are small
+    enough to be hidden beyond the officer's pages. Returns the number of group figures made.
+    """
+    from .breakdown_standards import standard_dimensions_ensure
+    from .models import BreakdownDimension, BreakdownGroup, FigureGroupValue, IndicatorDimension
+
+    if FigureGroupValue.objects.filter(
+        figure__is_demo=True, figure__indicator__objective__strategy=strategy
+    ).exists():
+        return 0
+    standard_dimensions_ensure(BreakdownDimension, BreakdownGroup)
+    made = 0
+    for code, dimension_codes in DEMO_BREAKDOWNS.items():
+        indicator = PerformanceIndicator.objects.filter(
+            objective__strategy=strategy, catalogue_entry__code=code
+        ).first()
+        if indicator is None:
+            continue
+        if indicator.disparity_threshold is None:
+            indicator.disparity_threshold = DEMO_DISPARITY_THRESHOLD
+            indicator.save(update_fields=["disparity_threshold"])
+        dimensions = list(BreakdownDimension.objects.filter(code__in=dimension_codes))
+        for dimension in dimensions:
+            IndicatorDimension.objects.get_or_create(
+                indicator=indicator,
+                dimension=dimension,
+                defaults={"order": dimension_codes.index(dimension.code)},
+            )
+        rng = random.Random(f"breakdowns {code}")
+        for figure in Figure.objects.filter(indicator=indicator, is_demo=True).order_by("period_start"):
+            denominator = DEMO_CHILDREN[code] + rng.randint(-12, 12)
+            numerator = int((figure.value * denominator / 100).quantize(Decimal(1)))
+            figure.numerator, figure.denominator = Decimal(numerator), Decimal(denominator)
+            figure.value = (Decimal(numerator) / denominator * 100).quantize(TWO_PLACES)
+            figure.save(update_fields=["numerator", "denominator", "value"])
+            for dimension in dimensions:
+                groups = {group.code: group for group in dimension.groups.all()}
+                shares = GROUP_SHARES[dimension.code]
+                denominators = _split(denominator, [shares[group][0] for group in shares])
+                numerators = _split_numerator(numerator, denominators, [shares[group][1] for group in shares])
+                FigureGroupValue.objects.bulk_create(
+                    FigureGroupValue(
+                        figure=figure,
+                        group=groups[group],
+                        numerator=Decimal(part),
+                        denominator=Decimal(base),
+                        value=(Decimal(part) / base * 100).quantize(TWO_PLACES),
+                    )
+                    for group, part, base in zip(shares, numerators, denominators, strict=True)
+                    if base
+                )
+                made += sum(1 for base in denominators if base)
+    return made

@@ -15,6 +15,13 @@ from django.utils import timezone
 from core.versions import version_claim
 from outbox.services import job_schedule
 
+from .breakdowns import (
+    breakdown_text,
+    group_values_clean,
+    group_values_of,
+    group_values_write,
+    indicator_dimensions,
+)
 from .choices import Unit
 from .models import Figure, FigureChange, PerformanceIndicator, ReopenRequest, Target
 from .periods import Period
@@ -115,7 +122,14 @@ def can_enter_figures_for(user, indicator: PerformanceIndicator) -> bool:
 
 
 def _record(
-    figure: Figure, *, event: str, user, old_value: str, old_status: str, reason: str = ""
+    figure: Figure,
+    *,
+    event: str,
+    user,
+    old_value: str,
+    old_status: str,
+    reason: str = "",
+    breakdown: str = "",
 ) -> FigureChange:
     return FigureChange.objects.create(
         figure=figure,
@@ -126,6 +140,7 @@ def _record(
         old_status=old_status,
         new_status=figure.status,
         reason=reason,
+        new_breakdown=breakdown,
     )
 
 
@@ -141,12 +156,15 @@ def figure_save(
     event: str = FigureChange.Event.EDITED,
     submit: bool = False,
     refresh_state: bool = True,
+    group_values: dict[int, dict] | None = None,
 ) -> Figure:
     """Enter or change one figure. A changed figure is a draft again until submitted.
 
     ``expected_version`` is the version the person started from (None for a new
     figure); if the figure has moved on since, FigureConflict is raised and
-    nothing is saved. The indicator's state is refreshed in the same transaction,
+    nothing is saved. ``group_values`` are the figure's parts by group (see
+    ``breakdowns.group_values_clean``); None keeps the ones it has, checked against
+    the new total. The indicator's state is refreshed in the same transaction,
     unless the caller (an import) refreshes it once for many figures.
     """
     if not can_enter_figures_for(user, indicator):
@@ -186,11 +204,21 @@ def figure_save(
                 {"value": "This figure has been verified: ask the corporate parenting officer to change it"}
             )
         old_value, old_status = indicator.format_value(figure.value), figure.status
+    old_groups = {} if is_new else group_values_of(figure)
+    new_groups = old_groups if group_values is None else group_values
+    if new_groups:
+        new_groups = group_values_clean(
+            indicator=indicator, dimensions=indicator_dimensions(indicator), total=cleaned, entered=new_groups
+        )
     new_values = {**{name: values.get(name, getattr(figure, name)) for name in EDITABLE_FIELDS}, **cleaned}
     new_values["note"] = new_values["note"] or ""
     new_values["source"] = new_values["source"] or ""
     new_values["quality"] = new_values["quality"] or Figure.Quality.GOOD
-    changed = is_new or any(getattr(figure, name) != new_values[name] for name in EDITABLE_FIELDS)
+    changed = (
+        is_new
+        or any(getattr(figure, name) != new_values[name] for name in EDITABLE_FIELDS)
+        or new_groups != old_groups
+    )
     if changed:
         for name, value in new_values.items():
             setattr(figure, name, value)
@@ -203,7 +231,15 @@ def figure_save(
             _insert_new(figure)
         else:
             figure.save()
-        _record(figure, event=event, user=user, old_value=old_value, old_status=old_status)
+        group_values_write(figure=figure, values=new_groups)
+        _record(
+            figure,
+            event=event,
+            user=user,
+            old_value=old_value,
+            old_status=old_status,
+            breakdown=breakdown_text(indicator=indicator, values=new_groups),
+        )
         if old_status == Figure.Status.VERIFIED:
             _close_reopen_requests(figure)
     if submit and figure.status != Figure.Status.SUBMITTED and figure.can_move_to(Figure.Status.SUBMITTED):

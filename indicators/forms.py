@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from core.forms import GovukFormMixin, StrictDecimalField, VersionedFormMixin
 from objectives.models import Organisation
 
+from .breakdowns import PARTS, DimensionGroups, group_field, group_values_clean
 from .checks import unusual_change
 from .choices import Unit
 from .figures import figure_values_clean
@@ -40,10 +41,19 @@ class FigureForm(GovukFormMixin, forms.Form):
     # The figure the person was asked "Is this right?" about: saving it again confirms it.
     confirmed_value = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, indicator: PerformanceIndicator, previous: Figure | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        indicator: PerformanceIndicator,
+        previous: Figure | None = None,
+        dimensions: list[DimensionGroups] = (),
+        **kwargs,
+    ):
         self.indicator = indicator
         self.previous = previous
+        self.dimensions = list(dimensions)
         super().__init__(*args, **kwargs)
+        self.add_group_fields()
         if indicator.unit == Unit.YES_NO:
             self.fields["value"] = forms.TypedChoiceField(
                 label="Answer",
@@ -86,7 +96,37 @@ class FigureForm(GovukFormMixin, forms.Form):
             Field("version"),
             Field("confirmed_value"),
         ]
-        return fields
+        return fields[:-5] + self.group_layout() + fields[-5:]
+
+    def group_parts(self) -> tuple[str, ...]:
+        """What is entered for each group: the numerator and denominator of a rate, else the value."""
+        return ("numerator", "denominator") if self.indicator.has_parts else ("value",)
+
+    def add_group_fields(self) -> None:
+        for dimension in self.dimensions:
+            for group in dimension.groups:
+                for part in self.group_parts():
+                    label = group.label if part == "value" else f"{group.label}: {part}"
+                    self.fields[group_field(group, part)] = StrictDecimalField(
+                        label=label, required=False, error_messages=NUMBER_ERRORS, widget=number_input()
+                    )
+
+    def group_layout(self) -> list:
+        if not self.dimensions:
+            return []
+        unit = self.indicator.get_unit_display().lower()
+        return [
+            Fieldset(
+                *[
+                    Field.text(group_field(group, part), field_width=5)
+                    for group in dimension.groups
+                    for part in self.group_parts()
+                ],
+                legend=f"By {dimension.dimension.name.lower()} (optional, {unit})",
+                legend_size=Size.SMALL,
+            )
+            for dimension in self.dimensions
+        ]
 
     def value_field(self):
         if self.indicator.unit == Unit.YES_NO:
@@ -110,6 +150,18 @@ class FigureForm(GovukFormMixin, forms.Form):
             for name, messages in error.message_dict.items():
                 self.add_error(name if name in self.fields else None, messages)
             return cleaned
+        if self.dimensions:
+            try:
+                self.cleaned_groups = group_values_clean(
+                    indicator=self.indicator,
+                    dimensions=self.dimensions,
+                    total=cleaned,
+                    entered=self.entered_groups,
+                )
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(name if name in self.fields else None, messages)
+                return cleaned
         change = unusual_change(indicator=self.indicator, previous=self.previous, value=cleaned["value"])
         if change is not None and cleaned.get("confirmed_value") != str(cleaned["value"]):
             # Asked once: the same figure saved again is taken as confirmed.
@@ -123,6 +175,36 @@ class FigureForm(GovukFormMixin, forms.Form):
         return {
             name: self.cleaned_data.get(name)
             for name in ("value", "numerator", "denominator", "note", "quality", "source")
+        }
+
+    @property
+    def entered_groups(self) -> dict[int, dict]:
+        """What was typed for each group, by group id (None for a part left empty)."""
+        return {
+            group.pk: {
+                part: self.cleaned_data.get(group_field(group, part)) if part in self.group_parts() else None
+                for part in PARTS
+            }
+            for dimension in self.dimensions
+            for group in dimension.groups
+        }
+
+    @property
+    def group_values(self) -> dict[int, dict] | None:
+        """The groups' parts to save, or None for an indicator without breakdowns (keep what it has)."""
+        if not self.dimensions:
+            return None
+        return getattr(self, "cleaned_groups", {})
+
+    @staticmethod
+    def group_initial(dimensions: list[DimensionGroups], saved: dict[int, dict]) -> dict:
+        return {
+            group_field(group, part): format(saved[group.pk][part].normalize(), "f")
+            for dimension in dimensions
+            for group in dimension.groups
+            if group.pk in saved
+            for part in PARTS
+            if saved[group.pk][part] is not None
         }
 
 

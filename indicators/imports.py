@@ -19,6 +19,15 @@ from django.utils import timezone
 from core.inputs import NumberError, control_character_error, parse_number
 from outbox.services import job_schedule
 
+from .breakdown_imports import (
+    MAX_BREAKDOWN_COLUMNS,
+    breakdown_columns,
+    breakdown_export_columns,
+    breakdown_export_rows,
+    breakdown_template_rows,
+    rows_attach_groups,
+    rows_mark_breakdowns,
+)
 from .checks import UnusualChange, unusual_change
 from .choices import Unit
 from .figures import FigureConflict, can_enter_figures_for, figure_save, figure_values_clean, period_errors
@@ -71,7 +80,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The longest text a cell may hold: the note's limit, with room to spare. A longer
 # cell is refused as the file is read, before anything else is looked at.
 MAX_CELL_CHARACTERS = 5000
-MAX_COLUMNS = len(REQUIRED_COLUMNS + OPTIONAL_COLUMNS + READ_ONLY_COLUMNS)
+MAX_COLUMNS = len(REQUIRED_COLUMNS + OPTIONAL_COLUMNS + READ_ONLY_COLUMNS) + MAX_BREAKDOWN_COLUMNS
 # The preview stops checking after this many rows with errors.
 MAX_ERROR_ROWS = 100
 # The same limits as the figure form, so whatever the form refuses the import refuses too.
@@ -107,6 +116,13 @@ class ImportRow:
     skipped: bool = False
     # The previous period's figure, from the file or else the portal, for "Is this right?".
     previous: Figure | None = None
+    # A row giving one group's part of a figure: (dimension column, group as written).
+    breakdown: tuple[str, str] | None = None
+    group: object | None = None  # the BreakdownGroup it names
+    group_parts: dict = field(default_factory=dict)
+    # On a total row: its groups' parts from the file (None when the file gives none), and the saved ones.
+    group_values: dict | None = None
+    existing_groups: dict = field(default_factory=dict)
 
     @property
     def outcome(self) -> str:
@@ -114,6 +130,8 @@ class ImportRow:
             return "error"
         if self.skipped:
             return "skipped"
+        if self.breakdown is not None:
+            return "group"  # saved with its figure's total row
         if self.existing is None:
             return "new"
         return "unchanged" if self.is_unchanged else "changed"
@@ -121,8 +139,10 @@ class ImportRow:
     @property
     def is_unchanged(self) -> bool:
         existing = self.existing
-        return existing is not None and all(
-            getattr(existing, name) == value for name, value in self.values.items()
+        return (
+            existing is not None
+            and all(getattr(existing, name) == value for name, value in self.values.items())
+            and (self.group_values is None or self.group_values == self.existing_groups)
         )
 
     def error(self, column: str, message: str) -> None:
@@ -356,7 +376,8 @@ def preview_import(
             f"The file is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
             "start from the template"
         )
-    known = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS + READ_ONLY_COLUMNS)
+    dimensions = breakdown_columns()
+    known = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS + READ_ONLY_COLUMNS) | set(dimensions)
     extra = [column or "(a column with no heading)" for column in header if column not in known]
     if extra:
         raise ImportFileError(
@@ -371,6 +392,7 @@ def preview_import(
     ]
     if not records:
         raise ImportFileError("The file has no figures in it, only the column headings")
+    rows_mark_breakdowns(records, columns=[column for column in header if column in dimensions])
     indicators = {
         indicator.reference.lower(): indicator
         for indicator in PerformanceIndicator.objects.select_related("objective", "owner").filter(
@@ -387,6 +409,7 @@ def preview_import(
             break
     _mark_duplicates(checked)
     _attach_existing(checked, user=user)
+    rows_attach_groups(checked, dimensions=dimensions, user=user)
     return ImportPreview(checked, stopped_early=len(checked) < len(records))
 
 
@@ -458,6 +481,10 @@ def _check_row(row: ImportRow, *, indicators: dict, user, today: datetime.date) 
     if nothing_given and not row.errors:
         row.skipped = True  # a template row left empty
         return
+    if row.breakdown is not None:
+        # A group's part is checked against its unit and its total once every row is read.
+        row.group_parts = {"value": value, "numerator": numerator, "denominator": denominator}
+        return
     quality = row.raw.get("quality", "").strip().lower() or Figure.Quality.GOOD
     qualities = {choice.value: choice.value for choice in Figure.Quality} | {
         choice.label.lower(): choice.value for choice in Figure.Quality
@@ -495,7 +522,12 @@ def _mark_duplicates(rows: list[ImportRow]) -> None:
     for row in rows:
         if row.indicator is None or row.period is None:
             continue
-        key = (row.indicator.pk, row.period)
+        key = (
+            row.indicator.pk,
+            row.period,
+            row.breakdown and row.breakdown[0],
+            row.breakdown and row.breakdown[1].lower(),
+        )
         if key in seen:
             row.error(
                 "period",
@@ -507,7 +539,9 @@ def _mark_duplicates(rows: list[ImportRow]) -> None:
 
 
 def _attach_existing(rows: list[ImportRow], *, user) -> None:
-    wanted = [row for row in rows if row.indicator is not None and row.period is not None]
+    wanted = [
+        row for row in rows if row.indicator is not None and row.period is not None and row.breakdown is None
+    ]
     existing = {
         (figure.indicator_id, figure.frequency, figure.period_start): figure
         for figure in Figure.objects.filter(indicator_id__in={row.indicator.pk for row in wanted})
@@ -621,6 +655,7 @@ def commit_import(*, name: str, content: bytes, user, submit: bool, first_row: i
                 event=FigureChange.Event.IMPORTED,
                 submit=submit,
                 refresh_state=False,
+                group_values=row.group_values,
             )
         indicator_state_refresh(indicator_ids=[row.indicator.pk for row in preview.to_save])
     except (FigureConflict, ValidationError, PermissionDenied):
@@ -645,7 +680,10 @@ def _number(value: Decimal | None) -> str:
 
 
 def export_rows(figures) -> list[list[str]]:
-    rows = [EXPORT_COLUMNS]
+    """Every figure, each followed by its groups' rows (the breakdown columns come last)."""
+    figures = list(figures)
+    columns = breakdown_export_columns(figures)
+    rows = [EXPORT_COLUMNS + columns]
     for figure in figures:
         indicator = figure.indicator
         value = ("yes" if figure.value else "no") if indicator.unit == Unit.YES_NO else _number(figure.value)
@@ -666,17 +704,26 @@ def export_rows(figures) -> list[list[str]]:
                 figure.verified_at.isoformat() if figure.verified_at else "",
                 str(figure.change_count),
                 "yes" if figure.was_sent_back else "no",
+                *[""] * len(columns),
             ]
+        )
+        rows += breakdown_export_rows(
+            figure, columns=columns, width=len(EXPORT_COLUMNS), number=_number, cell=safe_cell
         )
     return rows
 
 
 def template_rows(indicators, *, today: datetime.date) -> list[list[str]]:
-    rows = [TEMPLATE_COLUMNS]
+    """A row per indicator for the last period, and under it a row per group of its breakdowns."""
+    indicators = list(indicators)
+    columns = breakdown_export_columns([], indicators=indicators)
+    rows = [TEMPLATE_COLUMNS + columns]
     for indicator in indicators:
         period = Period.containing(indicator.frequency, today).previous()
-        rows.append(
-            [indicator.reference, safe_cell(indicator.title), period.code, "", "", "", "", "good", ""]
+        total = [indicator.reference, safe_cell(indicator.title), period.code, "", "", "", "", "good", ""]
+        rows.append(total + [""] * len(columns))
+        rows += breakdown_template_rows(
+            indicator, total=total[:3], columns=columns, width=len(TEMPLATE_COLUMNS)
         )
     return rows
 

@@ -12,11 +12,16 @@ from .performance import rag_status, trend
 from .periods import Period
 
 __all__ = [
+    "BreakdownDimension",
+    "BreakdownGroup",
+    "CatalogueDimension",
     "Figure",
+    "FigureGroupValue",
     "FigureChange",
     "FigureUpload",
     "IndicatorState",
     "Frequency",
+    "IndicatorDimension",
     "PerformanceIndicator",
     "Polarity",
     "Target",
@@ -122,6 +127,15 @@ class PerformanceIndicator(models.Model):
     )
     catalogue_entry = models.ForeignKey(
         CatalogueEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="adoptions"
+    )
+    disparity_threshold = models.DecimalField(
+        "Tell the Board about a group doing worse than all children by more than",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="In the indicator's unit (points for a percentage). The bi-annual report lists such "
+        "groups. Leave empty not to list any.",
     )
     computation = models.CharField(
         max_length=40,
@@ -304,6 +318,8 @@ class FigureChange(models.Model):
     old_status = models.CharField(max_length=20, blank=True, choices=Figure.Status.choices)
     new_status = models.CharField(max_length=20, choices=Figure.Status.choices)
     reason = models.TextField(blank=True)
+    # The figure's groups after the change ("Age band: Under 1 3, 1 to 4 12; ..."), when it has any.
+    new_breakdown = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -465,4 +481,12 @@ class ReopenRequest(models.Model):
         return f"Request to reopen {self.figure}"
 
 
+# The breakdown models live in their own module; importing them here registers them with the app.
+from .breakdown_models import (  # noqa: E402
+    BreakdownDimension,
+    BreakdownGroup,
+    CatalogueDimension,
+    FigureGroupValue,
+    IndicatorDimension,
+)
 from .state_model import IndicatorState  # noqa: E402  kept in its own module, registered with this app

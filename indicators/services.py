@@ -16,7 +16,7 @@ from objectives.services import (
 )
 
 from .choices import Computation
-from .models import CatalogueEntry, Frequency, PerformanceIndicator, Polarity, Unit
+from .models import CatalogueEntry, Frequency, IndicatorDimension, PerformanceIndicator, Polarity, Unit
 from .states import indicator_state_refresh
 
 INDICATOR_KEYS = {
@@ -141,5 +141,10 @@ def catalogue_adopt(*, entry: CatalogueEntry, objective, owner=None) -> Performa
     )
     indicator.full_clean()
     indicator.save()
+    # DfE publishes the measure by these groups: the council's figures can be broken down the same way.
+    for link in entry.breakdowns.all():
+        IndicatorDimension.objects.create(
+            indicator=indicator, dimension_id=link.dimension_id, order=link.order
+        )
     indicator_state_refresh(indicator_ids=[indicator.pk])
     return indicator

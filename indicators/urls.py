@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import breakdown_views, views
 
 app_name = "indicators"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     re_path(r"^import/template\.(?P<fmt>csv|xlsx)$", views.import_template, name="import_template"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/breakdowns/", breakdown_views.indicator_breakdowns, name="indicator_breakdowns"),
+    path("breakdowns/", breakdown_views.dimensions, name="breakdowns"),
+    path("breakdowns/new/", breakdown_views.dimension_edit, name="dimension_new"),
+    path("breakdowns/<int:pk>/", breakdown_views.dimension_edit, name="dimension_edit"),
+    path("breakdowns/<int:dimension_pk>/groups/new/", breakdown_views.group_edit, name="group_new"),
+    path("breakdowns/<int:dimension_pk>/groups/<int:pk>/", breakdown_views.group_edit, name="group_edit"),
     path("<int:pk>/figures/<str:start>/", views.figure_edit, name="figure_edit"),
     path("<int:pk>/targets/", views.targets_edit, name="targets"),
     path("verification/", views.verification, name="verification"),

@@ -19,6 +19,8 @@ from objectives.selectors import current_strategy_or_404
 from portal.models import EmailKind
 from portal.services import email_preference_set, emails_for
 
+from .breakdown_tables import indicator_breakdowns
+from .breakdowns import group_values_of, indicator_dimensions
 from .charts import indicator_chart
 from .checks import period_target, previous_figure
 from .choices import RagStatus
@@ -175,6 +177,11 @@ def detail(request, pk: int):
             "can_set_targets": request.user.has_perm("indicators.change_target"),
             "history": list(history),
             "comparisons": apps.get_app_config("comparisons").indicator_comparison_sections(indicator),
+            "breakdowns": indicator_breakdowns(
+                indicator,
+                figures=[row.figure for row in rows if row.figure and (exact or row.figure.is_verified)],
+                exact=exact,
+            ),
         },
     )
 
@@ -187,8 +194,9 @@ def figure_edit(request, pk: int, start: str):
     ).first()
     conflict = None
     previous = previous_figure(indicator, period)
+    dimensions = indicator_dimensions(indicator)
     if request.method == "POST":
-        form = FigureForm(request.POST, indicator=indicator, previous=previous)
+        form = FigureForm(request.POST, indicator=indicator, previous=previous, dimensions=dimensions)
         if form.is_valid():
             try:
                 figure = figure_save(
@@ -198,6 +206,7 @@ def figure_edit(request, pk: int, start: str):
                     values=form.values,
                     expected_version=form.cleaned_data["version"],
                     submit="submit" in request.POST,
+                    group_values=form.group_values,
                 )
             except FigureConflict as error:
                 conflict = error.current if error.current.pk else None
@@ -230,10 +239,10 @@ def figure_edit(request, pk: int, start: str):
                 "note": figure.note,
                 "quality": figure.quality,
                 "source": figure.source,
-            }
+            } | FigureForm.group_initial(dimensions, group_values_of(figure))
         else:
             initial["source"] = indicator.data_source
-        form = FigureForm(initial=initial, indicator=indicator, previous=previous)
+        form = FigureForm(initial=initial, indicator=indicator, previous=previous, dimensions=dimensions)
     return render(
         request,
         "indicators/figure_form.html",
@@ -416,7 +425,9 @@ def import_template(request, fmt: str):
     strategy = current_strategy_or_404()
     indicators = [
         indicator
-        for indicator in PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
+        for indicator in PerformanceIndicator.objects.filter(objective__strategy=strategy)
+        .with_details()
+        .prefetch_related("breakdowns__dimension__groups")
         if can_enter_figures_for(request.user, indicator)
     ]
     rows = template_rows(indicators, today=timezone.localdate())
@@ -428,6 +439,7 @@ def export(request, fmt: str):
     figures = (
         Figure.objects.visible_to(request.user)
         .select_related("indicator__objective", "verified_by")
+        .prefetch_related("group_values__group__dimension")
         .annotate(
             change_count=Count("changes"),
             was_sent_back=Exists(

@@ -122,6 +122,13 @@ EXPECTED = {
     # POST only; the journeys are in test_reports.
     "board:report_compile": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     "board:report_step": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
+    # Breakdowns: the officer defines the dimensions and groups, and chooses an indicator's.
+    "indicators:breakdowns": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "indicators:dimension_new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "indicators:dimension_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "indicators:group_new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "indicators:group_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "indicators:indicator_breakdowns": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
     "indicators:catalogue": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
@@ -374,11 +381,23 @@ def url_kwargs(name, demo_strategy, figure):
         "indicators:import_preview": {"pk": upload_by(figure.indicator.owner.users.get()).pk},
         "indicators:import_template": {"fmt": "xlsx"},
         "indicators:catalogue_adopt": {"code": "cla-missing"},
+        "indicators:indicator_breakdowns": {"pk": figure.indicator_id},
+        "indicators:dimension_edit": {"pk": a_dimension().pk},
+        "indicators:group_new": {"dimension_pk": a_dimension().pk},
+        "indicators:group_edit": {"dimension_pk": a_dimension().pk, "pk": a_dimension().groups.first().pk},
         "indicators:targets": {"pk": figure.indicator_id},
         "indicators:export": {"fmt": "csv"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-real-token"},
         "api_tokens:revoke": {"pk": 1},
     }.get(name, {})
+
+
+def a_dimension():
+    from indicators.breakdown_standards import standard_dimensions_ensure
+    from indicators.models import BreakdownDimension, BreakdownGroup
+
+    standard_dimensions_ensure(BreakdownDimension, BreakdownGroup)
+    return BreakdownDimension.objects.get(code="age_band")
 
 
 def test_every_page_has_an_access_rule():

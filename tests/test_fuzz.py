@@ -99,6 +99,11 @@ FORM_PAGES = [
     "indicators:figure_send_back",
     "indicators:targets",
     "indicators:catalogue_adopt",
+    "indicators:dimension_new",
+    "indicators:dimension_edit",
+    "indicators:group_new",
+    "indicators:group_edit",
+    "indicators:indicator_breakdowns",
     "objectives:action",
     "board:report_commentary",
     "board:meeting_new",
@@ -284,3 +289,93 @@ def test_hostile_values_in_every_import_column_as_every_role(data, clients, impo
         for name in ("value", "numerator", "denominator", "note", "source", "quality"):
             assert getattr(figure, name) == shown.values[name], (name, shown.raw)
         assert shown.figure_as_read.startswith(shown.indicator.format_value(figure.value))
+
+
+@pytest.fixture
+def indicator_by_age(contributor):
+    from indicators.breakdown_standards import standard_dimensions_ensure
+    from indicators.models import BreakdownDimension, BreakdownGroup, IndicatorDimension
+
+    standard_dimensions_ensure(BreakdownDimension, BreakdownGroup)
+    objective = factories.ObjectiveFactory(number=2)
+    indicators = []
+    for position, unit in enumerate([Unit.COUNT, Unit.PERCENTAGE], start=1):
+        indicator = factories.IndicatorFactory(
+            objective=objective,
+            position=position,
+            owner=contributor.organisation,
+            unit=unit,
+            frequency=Frequency.QUARTERLY,
+        )
+        for code in ("age_band", "uasc"):
+            IndicatorDimension.objects.create(
+                indicator=indicator, dimension=BreakdownDimension.objects.get(code=code)
+            )
+        indicators.append(indicator)
+    return indicators
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["count", "percentage"])
+def test_hostile_values_in_every_group_field_of_a_figure(clients, indicator_by_age, which):
+    quarter = last_ended_period(Frequency.QUARTERLY)
+    indicator = indicator_by_age[which]
+    url = reverse("indicators:figure_edit", kwargs={"pk": indicator.pk, "start": quarter.start.isoformat()})
+    names = form_fields_for(clients, url)
+    assert any(name.startswith("group-") for name in names)
+
+    @FUZZ
+    @given(values=st.fixed_dictionaries({n: st.one_of(number_ish(), hostile_text) for n in names}))
+    def post_hostile_values(values):
+        before = database_fingerprint()
+        response = clients["contributor"].post(url, values)
+        assert response.status_code < 500, values
+        if response.status_code != 302:
+            assert not changed_tables(before, database_fingerprint())
+
+    post_hostile_values()
+
+
+@given(data=st.data())
+@FUZZ
+def test_hostile_values_in_the_breakdown_columns_of_an_import(data, clients, indicator_by_age):
+    quarter = last_ended_period(Frequency.QUARTERLY)
+    header = [*IMPORT_HEADER, "age_band", "uasc"]
+    references = [indicator.reference for indicator in indicator_by_age]
+    group = st.one_of(
+        st.just(""), st.sampled_from(["under-1", "1-4", "unknown", "yes", "no", "Under 1"]), hostile_text
+    )
+    row = st.fixed_dictionaries(
+        {
+            "indicator": st.sampled_from(references),
+            "period": st.just(quarter.code),
+            "value": number_ish(),
+            "numerator": st.one_of(st.just(""), number_ish()),
+            "denominator": st.one_of(st.just(""), number_ish()),
+            "note": st.just(""),
+            "quality": st.just("good"),
+            "source": st.just(""),
+            "age_band": group,
+            "uasc": group,
+        }
+    ).map(lambda cells: [cells[column] for column in header])
+    rows = data.draw(st.lists(row, min_size=1, max_size=6))
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, *rows])
+    content = buffer.getvalue().encode("utf-8")
+    client = clients["contributor"]
+    upload = io.BytesIO(content)
+    upload.name = "figures.csv"
+    before = database_fingerprint()
+    response = client.post(reverse("indicators:import"), {"file": upload})
+    assert response.status_code < 500
+    if response.status_code != 302 or not response["Location"].startswith("/indicators/import/"):
+        assert not changed_tables(before, database_fingerprint())
+        return
+    preview_url = response["Location"]
+    assert client.get(preview_url).status_code == 200
+    preview = preview_import(name=upload.name, content=content, user=response.wsgi_request.user)
+    before = database_fingerprint()
+    confirmed = client.post(preview_url, {"submit_figures": ""})
+    assert confirmed.status_code < 500
+    if not preview.is_valid:
+        assert not changed_tables(before, database_fingerprint()), "a refused import changed the database"

@@ -7,9 +7,10 @@ from board.models import BoardSeat
 from communications.demo import communications_demo_load
 from comparisons.demo import published_statistics_load
 from home.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
+from indicators.breakdown_standards import standard_dimensions_ensure
 from indicators.catalogue import catalogue_load
-from indicators.demo import demo_figures_load
-from indicators.models import CatalogueEntry
+from indicators.demo import demo_breakdowns_load, demo_figures_load
+from indicators.models import BreakdownDimension, BreakdownGroup, CatalogueDimension, CatalogueEntry
 from indicators.services import catalogue_adopt
 from portal.models import User
 from portal.roles import Role, group_for
@@ -71,7 +72,8 @@ class Command(BaseCommand):
             if pct_seat:
                 pct_seat.person = User.objects.get(username="board")
                 pct_seat.save()
-            catalogue_load(CatalogueEntry)
+            standard_dimensions_ensure(BreakdownDimension, BreakdownGroup)
+            catalogue_load(CatalogueEntry, dimension_model=BreakdownDimension, link_model=CatalogueDimension)
             objective_one = loaded.objectives[1]
             for code in DEMO_ADOPTIONS:
                 entry = CatalogueEntry.objects.get(code=code)
@@ -85,6 +87,7 @@ class Command(BaseCommand):
                 officer=User.objects.get(username="officer"),
                 entered_by={contributor.organisation_id: contributor},
             )
+            demo_breakdowns_load(strategy=loaded.strategy)
             board_demo_load(strategy=loaded.strategy)
             published_statistics_load()
             communications_demo_load(strategy=loaded.strategy)
