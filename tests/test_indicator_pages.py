@@ -256,3 +256,25 @@ def test_the_dashboards_fit_at_1280_reflow_at_320_and_pass_the_accessibility_sca
             assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"), path
         page.set_viewport_size({"width": 1280, "height": 800})
         page.get_by_role("button", name="Sign out").click()
+
+
+def test_the_overview_names_at_most_five_exceptions_an_objective_and_links_to_the_rest(
+    client, officer, strategy
+):
+    objective = factories.ObjectiveFactory(strategy=strategy, number=1)
+    latest = last_ended_period(Frequency.QUARTERLY)
+    for position in range(1, 9):
+        made = factories.IndicatorFactory(
+            objective=objective, position=position, title=f"Short of target {position}"
+        )
+        figure(made, latest, 1)
+        factories.TargetFactory(indicator=made, period_start=latest.start, value=D(10))
+    client.force_login(officer)
+    text = page(client.get(reverse("objectives:overview")))
+    exceptions = text.split('id="exceptions"')[1].split('id="objectives-overview-table-3"')[0]
+    assert (
+        "Objective 1: 8 indicators off target or worse than the period before, the first 5 shown"
+        in exceptions
+    )
+    assert exceptions.count('data-label="Indicator"') == 5
+    assert f'href="{reverse("indicators:list")}?objective=1">All objective 1' in exceptions
