@@ -127,20 +127,20 @@ def indicator_state_refresh(
 
 
 def indicator_states_refresh_all(*, today: datetime.date | None = None) -> int:
-    """The nightly job: bring every stored state, and the current strategy's, up to today."""
+    """The nightly job: bring the current strategy's states up to today.
+
+    Earlier strategies' states are left as they are (no page shows them): their
+    figures are never read, and a state is refreshed on demand if it is ever shown.
+    """
     today = today or timezone.localdate()
-    stale = IndicatorState.objects.exclude(as_of=today, due_days=settings.FIGURE_DUE_DAYS).values_list(
-        "indicator_id", flat=True
-    )
     current = Strategy.objects.current()
-    wanted = set(stale)
-    if current is not None:
-        wanted |= set(
-            PerformanceIndicator.objects.filter(objective__strategy=current, computation="").values_list(
-                "pk", flat=True
-            )
+    if current is None:
+        return 0
+    ids = sorted(
+        PerformanceIndicator.objects.filter(objective__strategy=current, computation="").values_list(
+            "pk", flat=True
         )
-    ids = sorted(wanted)
+    )
     for start in range(0, len(ids), REFRESH_BATCH):
         indicator_state_refresh(indicator_ids=ids[start : start + REFRESH_BATCH], today=today)
     return len(ids)
