@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Q
@@ -317,6 +318,8 @@ PERFORMANCE_COLUMNS = {
     "no_target": (RagStatus.NO_TARGET, RagStatus.NOT_RATED),
     "no_data": (RagStatus.NO_DATA,),
 }
+# The overview names this many exceptions under each objective, and links to the rest.
+EXCEPTIONS_SHOWN = 5
 PERFORMANCE_LABELS = {
     "green": "On target",
     "amber": "Near target",
@@ -401,10 +404,17 @@ class ObjectivePerformance:
     def sent_back(self) -> int:
         return self.timeliness_count("Sent back")
 
-    @property
+    @cached_property
     def exceptions(self) -> list:
-        """Off target or worsening: the indicators the overview names under the objective."""
-        return [status for status in self.statuses if status.is_exception]
+        """Off target or worsening: the indicators the overview names under the objective,
+        off target first."""
+        found = [status for status in self.statuses if status.is_exception]
+        return sorted(found, key=lambda status: status.performance != RagStatus.RED)
+
+    @property
+    def exceptions_shown(self) -> list:
+        """The first few exceptions: the overview stays the same size however many there are."""
+        return self.exceptions[:EXCEPTIONS_SHOWN]
 
     @property
     def completeness(self) -> int | None:

@@ -21,6 +21,8 @@ class IndicatorState(models.Model):
         "indicators.PerformanceIndicator", on_delete=models.CASCADE, primary_key=True, related_name="state"
     )
     as_of = models.DateField()
+    # FIGURE_DUE_DAYS when it was worked out: a state from another setting is out of date too.
+    due_days = models.PositiveSmallIntegerField(default=0)
     rag = models.CharField(max_length=20, choices=RagStatus.choices)
     performance = models.CharField(max_length=20, choices=RagStatus.choices)
     timeliness = models.CharField(max_length=40)

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,6 +69,7 @@ def state_from_status(status: IndicatorStatus) -> IndicatorState:
     return IndicatorState(
         indicator=status.indicator,
         as_of=today,
+        due_days=settings.FIGURE_DUE_DAYS,
         rag=status.rag,
         performance=status.performance,
         timeliness=status.timeliness,
@@ -125,18 +127,20 @@ def indicator_state_refresh(
 
 
 def indicator_states_refresh_all(*, today: datetime.date | None = None) -> int:
-    """The nightly job: bring every stored state, and the current strategy's, up to today."""
+    """The nightly job: bring the current strategy's states up to today.
+
+    Earlier strategies' states are left as they are (no page shows them): their
+    figures are never read, and a state is refreshed on demand if it is ever shown.
+    """
     today = today or timezone.localdate()
-    stale = IndicatorState.objects.exclude(as_of=today).values_list("indicator_id", flat=True)
     current = Strategy.objects.current()
-    wanted = set(stale)
-    if current is not None:
-        wanted |= set(
-            PerformanceIndicator.objects.filter(objective__strategy=current, computation="").values_list(
-                "pk", flat=True
-            )
+    if current is None:
+        return 0
+    ids = sorted(
+        PerformanceIndicator.objects.filter(objective__strategy=current, computation="").values_list(
+            "pk", flat=True
         )
-    ids = sorted(wanted)
+    )
     for start in range(0, len(ids), REFRESH_BATCH):
         indicator_state_refresh(indicator_ids=ids[start : start + REFRESH_BATCH], today=today)
     return len(ids)
@@ -147,15 +151,18 @@ def indicator_states(
 ) -> dict[int, IndicatorState]:
     """The current state of each indicator, by id: one query, plus a refresh of any out of date.
 
-    A state worked out for an earlier day (the nightly job has not run yet) or
-    never stored is refreshed first, so the page never shows yesterday's timeliness.
+    A state worked out for an earlier day (the nightly job has not run yet), for
+    another FIGURE_DUE_DAYS, or never stored is refreshed first, so the page never
+    shows yesterday's timeliness.
     """
     today = today or timezone.localdate()
     indicators = list(indicators)
     entered = {indicator.pk: indicator for indicator in indicators if not indicator.is_computed}
     states = {
         state.indicator_id: state
-        for state in IndicatorState.objects.filter(indicator_id__in=list(entered), as_of=today)
+        for state in IndicatorState.objects.filter(
+            indicator_id__in=list(entered), as_of=today, due_days=settings.FIGURE_DUE_DAYS
+        )
     }
     missing = [pk for pk in entered if pk not in states]
     if missing:

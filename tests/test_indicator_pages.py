@@ -223,3 +223,57 @@ def test_the_portal_counts_only_the_organisations_contributing_to_its_own_strate
     client.force_login(officer)
     text = page(client.get(counted.get_absolute_url())).replace("\n", "")
     assert text.split(f"{half.label}</th>")[1].split("</td>")[0].strip().endswith("2")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboards_fit_at_1280_reflow_at_320_and_pass_the_accessibility_scan(
+    live_server, demo_strategy, officer, board_member, browser_page
+):
+    from indicators.demo import demo_figures_load
+
+    from .test_browser import assert_accessible, sign_in_by_keyboard
+
+    demo_figures_load(strategy=demo_strategy.strategy, officer=officer, entered_by={})
+    pages = [reverse("objectives:overview"), reverse("indicators:list")]
+    page = browser_page
+    for person in (officer, board_member):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        sign_in_by_keyboard(page, live_server, person.username)
+        for path in pages:
+            assert page.goto(f"{live_server.url}{path}").status == 200, path
+            assert_accessible(page)
+            assert page.get_by_role("img", name=re.compile("^Last eight periods: ")).first.is_visible()
+            too_wide = page.evaluate(
+                "[...document.querySelectorAll('.app-table-container')]"
+                ".filter(box => box.scrollWidth > box.clientWidth + 1).length"
+            )
+            assert too_wide == 0, f"{path}: a table is wider than its container at 1280px"
+        page.set_viewport_size({"width": 320, "height": 800})
+        for path in pages:
+            page.goto(f"{live_server.url}{path}")
+            assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"), path
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.get_by_role("button", name="Sign out").click()
+
+
+def test_the_overview_names_at_most_five_exceptions_an_objective_and_links_to_the_rest(
+    client, officer, strategy
+):
+    objective = factories.ObjectiveFactory(strategy=strategy, number=1)
+    latest = last_ended_period(Frequency.QUARTERLY)
+    for position in range(1, 9):
+        made = factories.IndicatorFactory(
+            objective=objective, position=position, title=f"Short of target {position}"
+        )
+        figure(made, latest, 1)
+        factories.TargetFactory(indicator=made, period_start=latest.start, value=D(10))
+    client.force_login(officer)
+    text = page(client.get(reverse("objectives:overview")))
+    exceptions = text.split('id="exceptions"')[1].split('id="objectives-overview-table-3"')[0]
+    assert (
+        "Objective 1: 8 indicators off target or worse than the period before, the first 5 shown"
+        in exceptions
+    )
+    assert exceptions.count('data-label="Indicator"') == 5
+    assert f'href="{reverse("indicators:list")}?objective=1">All objective 1' in exceptions

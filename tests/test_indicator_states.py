@@ -271,3 +271,11 @@ def test_the_beat_job_is_scheduled_just_after_midnight(settings):
     job = settings.CELERY_BEAT_SCHEDULE["refresh-indicator-states"]
     assert job["task"] == "indicators.tasks.refresh_indicator_states"
     assert job["schedule"].hour == {0}
+
+
+def test_a_state_worked_out_with_another_due_period_is_worked_out_again(overdue_tomorrow, settings):
+    indicator = overdue_tomorrow
+    assert indicator_states([indicator])[indicator.pk].timeliness == "Overdue"  # due the day the quarter ends
+    settings.FIGURE_DUE_DAYS = 400
+
+    assert indicator_states([indicator])[indicator.pk].timeliness.startswith("Due in ")
