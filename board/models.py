@@ -210,10 +210,6 @@ class EvaluationReport(models.Model):
             self.__dict__["_snapshot_data"] = cached
         return cached[1]
 
-    def remember_data(self, data: ReportSnapshot) -> None:
-        """Keep the typed snapshot the stored one was made from, so `data` need not read it back."""
-        self.__dict__["_snapshot_data"] = (self.snapshot, data)
-
     @property
     def heading(self) -> ReportHeading:
         """The council, strategy and half-year the snapshot names; read without it when annotated."""

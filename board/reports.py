@@ -181,8 +181,7 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
         with _Heartbeat(run_id), transaction.atomic():
             run = CompileRun.objects.select_related("strategy").get(pk=run_id)
             period = half_year(run.period_start)
-            data = snapshot_build(strategy=run.strategy, period=period)
-            snapshot = data.to_stored()
+            snapshot = build_snapshot(strategy=run.strategy, period=period)
             run = CompileRun.objects.select_for_update().get(pk=run_id)
             if run.status != CompileRun.Status.RUNNING or run.attempts != attempt:
                 return run.report  # a later attempt took the run over
@@ -198,7 +197,6 @@ def report_compile(*, run_id: int) -> EvaluationReport | None:
                 data_fingerprint=data_fingerprint(strategy=run.strategy, period=period),
                 compiled_by=run.requested_by,
             )
-            report.remember_data(data)
             comments_carry_forward(report=report)
             _renderings_refresh(report, csv=True)
             enqueue_pdf_render(report)
