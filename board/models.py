@@ -210,10 +210,6 @@ class EvaluationReport(models.Model):
             self.__dict__["_snapshot_data"] = cached
         return cached[1]
 
-    def remember_data(self, data: ReportSnapshot) -> None:
-        """Keep the typed snapshot the stored one was made from, so `data` need not read it back."""
-        self.__dict__["_snapshot_data"] = (self.snapshot, data)
-
     @property
     def heading(self) -> ReportHeading:
         """The council, strategy and half-year the snapshot names; read without it when annotated."""
@@ -512,6 +508,9 @@ class ReportRendering(models.Model):
     audience = models.CharField(max_length=20, choices=Audience.choices)
     html = models.TextField(help_text="The report's body, inside the page's layout.")
     csv = models.TextField(help_text="The report's figures as CSV.")
+    exceptions = models.JSONField(
+        default=list, blank=True, help_text="The references of the indicators that are exceptions."
+    )
     words_stamp = models.CharField(
         max_length=64,
         help_text="The report's words and status when rendered (`EvaluationReport.words_stamp`).",
@@ -531,6 +530,12 @@ class ReportRendering(models.Model):
     def body(self) -> SafeString:
         """The stored body, as rendered by the portal's own template (which escaped what people wrote)."""
         return mark_safe(self.html)  # noqa: S308
+
+    def missing_comments(self) -> list[str]:
+        """The exceptions with no comment yet, read without the snapshot: one query."""
+        comments = IndicatorComment.objects.filter(report_id=self.report_id).written()
+        written = set(comments.values_list("reference", flat=True))
+        return [reference for reference in self.exceptions if reference not in written]
 
     def is_current_for(self, report: EvaluationReport) -> bool:
         return self.words_stamp == report.words_stamp()

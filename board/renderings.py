@@ -65,6 +65,7 @@ def report_renderings_refresh(*, report: EvaluationReport, csv: bool = False) ->
         rendering.html = _body_html(report, audience)
         if csv or not rendering.csv:
             rendering.csv = as_csv(report_csv_rows(report, exact=audience == Audience.EXACT)).decode()
+        rendering.exceptions = [entry.reference for entry in report.data.exceptions]
         rendering.words_stamp = stamp
         rendering.rendered_at = now
         rendering.save()

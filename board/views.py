@@ -37,13 +37,12 @@ from .papers import meeting_pack_pdf, report_pdf_name, report_pdf_render
 from .renderings import report_rendering
 from .reports import (
     CommentConflict,
-    data_fingerprint,
+    data_changed_since,
     half_year,
     indicator_comment_save,
     latest_ended_half_year,
     may_approve,
     may_comment,
-    missing_exception_comments,
     report_advance,
     report_commentary_save,
     report_invite_contributors,
@@ -147,20 +146,19 @@ def report_detail(request, pk: int):
     """The stored body of the version for the reader's audience, inside the page's layout."""
     report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
     manage = request.user.has_perm(MANAGE_REPORTS)
-    changed = manage and report.data_fingerprint != data_fingerprint(
-        strategy=report.strategy, period=half_year(report.period_start)
-    )
+    changed = manage and data_changed_since(report)
     submitted = report.status == EvaluationReport.Status.SUBMITTED
     approved = report.status == EvaluationReport.Status.APPROVED
+    rendering = report_rendering(report=report, exact=manage)
     context = {
         "report": report,
         "heading": report.heading,
-        "body": report_rendering(report=report, exact=manage).body,
+        "body": rendering.body,
         "exact": manage,
         "manage": manage,
         "may_approve": submitted and may_approve(request.user, report),
         "data_changed": changed,
-        "missing_comments": missing_exception_comments(report) if report.is_draft else [],
+        "missing_comments": rendering.missing_comments() if report.is_draft else [],
         "publish_form": PublishForm() if manage and approved else None,
     }
     return render(request, "board/report.html", context)

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from board.models import EvaluationReport, ReportRendering
-from board.reports import data_fingerprint, half_year, indicator_comment_save
+from board.reports import DIGESTED_IN_DATABASE, data_fingerprint, half_year, indicator_comment_save
 from indicators.models import Figure
 
 from . import factories
@@ -142,3 +142,17 @@ def test_the_data_changed_notice_is_one_query(client, officer, demo_strategy, ch
     client.force_login(officer)
     page = page_text(client.get(report.get_absolute_url()))
     assert ("Figures or actions have changed since" in page) == (change == "figure")
+
+
+def test_a_report_fingerprinted_the_first_way_still_compares(client, officer, demo_strategy):
+    """Reports compiled before the database digested the fingerprint keep their notice right."""
+    report = factories.compiled_report(demo_strategy.strategy)
+    assert report.data_fingerprint.startswith(DIGESTED_IN_DATABASE)
+    strategy, period = report.strategy, half_year(report.period_start)
+    first_way = data_fingerprint(strategy=strategy, period=period, like="0" * 64)
+    assert not first_way.startswith(DIGESTED_IN_DATABASE)
+    EvaluationReport.objects.filter(pk=report.pk).update(data_fingerprint=first_way)
+    client.force_login(officer)
+    assert "Figures or actions have changed since" not in page_text(client.get(report.get_absolute_url()))
+    EvaluationReport.objects.filter(pk=report.pk).update(data_fingerprint="0" * 64)
+    assert "Figures or actions have changed since" in page_text(client.get(report.get_absolute_url()))
