@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from board.models import BoardAction, BoardSeat, EvaluationReport, Meeting
 from home.management.commands.load_demo import DEMO_ADOPTIONS
 from home.strategy_import import DEMO_STRATEGY_FILE
-from indicators.choices import RagStatus
+from indicators.choices import Computation, RagStatus
 from indicators.models import Figure, FigureChange, PerformanceIndicator, Polarity, Target, Unit
 from indicators.selectors import indicator_statuses
 from objectives.models import (
@@ -123,7 +123,8 @@ def test_indicators_have_sensible_units_and_polarity(demo):
     funds = PerformanceIndicator.objects.get(title__startswith="Amount of unidentified funds")
     assert (funds.unit, funds.polarity) == (Unit.MONEY, Polarity.LOWER_IS_BETTER)
     profile = PerformanceIndicator.objects.get(title__startswith="The production of a profile of need")
-    assert profile.unit == Unit.YES_NO
+    # The portal counts the profiles of need the officer publishes.
+    assert (profile.unit, profile.computation) == (Unit.COUNT, Computation.NEED_PROFILES)
     assert not PerformanceIndicator.objects.filter(owner__isnull=True).exists()
     meetings = PerformanceIndicator.objects.get(title="Number of meetings of the Corporate Parenting Board.")
     assert [action.text for action in meetings.actions.all()] == [
