@@ -175,3 +175,38 @@ def test_the_profile_page_makes_as_many_queries_with_2_indicators_as_with_20(
         assert f"Indicator {wanted}<" in text
         counts[wanted] = len(queries)
     assert counts[2] == counts[20]
+
+
+def test_the_profile_puts_englands_figure_for_the_same_group_beside_ours(
+    client, objective, officer, board_member
+):
+    from comparisons.demo import upload_path
+    from comparisons.selectors import published_values_by_group
+    from comparisons.services import published_file_import
+
+    from .test_published_breakdowns import SUITABILITY, suitable_accommodation_by_age
+
+    standard_dimensions_ensure(BreakdownDimension, BreakdownGroup)
+    ages = {group.code: group for group in BreakdownGroup.objects.filter(dimension__code="care_leaver_age")}
+    indicator = factories.IndicatorFactory(
+        objective=objective, title="Care leavers in suitable accommodation", unit="percentage"
+    )
+    IndicatorDimension.objects.create(indicator=indicator, dimension=ages["19-21"].dimension)
+    figure = factories.FigureFactory(indicator=indicator, value=D("80"), status=Figure.Status.VERIFIED)
+    FigureGroupValue.objects.create(figure=figure, group=ages["19-21"], value=D("75"))
+    published_file = upload_path(SUITABILITY)
+    suitable_accommodation_by_age(published_file, indicator=indicator)
+    published_file_import(published_file=published_file)
+    england = max(
+        (each for each in published_values_by_group(indicator=indicator) if each.group == "19-21"),
+        key=lambda each: each.time_period,
+    )
+    expected = f"{england.measure.format_value(england.england.value)} ({england.period_label})"
+    profile = NeedProfile.objects.create(group=ages["19-21"], title="Care leavers aged 19 to 21")
+    need_profile_publish(profile=profile, user=officer, expected_version=1)
+
+    client.force_login(board_member)
+    text = page(client.get(reverse("comparisons:need_profile", kwargs={"pk": profile.pk})))
+    assert "Care leavers in suitable accommodation" in text
+    assert ">75%<" in text and ">80%<" in text and "5 points worse than all children" in text
+    assert expected in text
