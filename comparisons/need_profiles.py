@@ -7,7 +7,6 @@ the officer sees them exact. A fixed number of queries however many indicators.
 
 from dataclasses import dataclass
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from indicators.group_profiles import GroupLine, group_lines
@@ -74,8 +73,6 @@ def _england(figures: list[GroupFigures], *, dimension: str, group: str) -> str:
 def need_profile_document(profile: NeedProfile, *, user) -> NeedProfileDocument:
     """The profile's document for this reader: every indicator of the current strategy broken down
     by the group's dimension, with the group's latest verified figure."""
-    if profile.group_id is None:
-        raise Http404
     strategy = Strategy.objects.current()
     indicators = []
     if strategy is not None:
