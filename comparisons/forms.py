@@ -1,9 +1,9 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, VersionedFormMixin
 from indicators.choices import Polarity
-from indicators.models import CatalogueEntry, PerformanceIndicator
+from indicators.models import BreakdownGroup, CatalogueEntry, NeedProfile, PerformanceIndicator
 
 from .layouts import PublishedTable
 from .models import MeasureUnit
@@ -386,3 +386,27 @@ class DefinitionForm(GovukFormMixin, forms.Form):
         if name == "definition":
             return Field.textarea(name)
         return Field.text(name, field_width=5)
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.dimension.name}: {obj.label}"
+
+
+class NeedProfileForm(VersionedFormMixin, GovukFormMixin, forms.ModelForm):
+    """The officer's draft of a profile of need: the group it is about, its title and summary."""
+
+    submit_label = "Save profile"
+
+    group = GroupChoiceField(
+        queryset=BreakdownGroup.objects.select_related("dimension"),
+        label="Group",
+        help_text="The children the profile is about, for example unaccompanied asylum-seeking children.",
+        error_messages={"required": "Select the group the profile is about"},
+    )
+
+    class Meta:
+        model = NeedProfile
+        fields = ["group", "title", "summary"]
+        labels = {"title": "Title", "summary": "Summary for the Board"}
+        error_messages = {"title": {"required": "Enter the profile's title"}}

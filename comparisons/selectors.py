@@ -344,6 +344,39 @@ def published_values_by_group(
         measures = list(
             PublishedMeasure.objects.active().exclude(breakdown_column="").filter(condition).order_by("title")
         )
+    return _group_figures(measures, council)
+
+
+def published_values_by_group_for_indicators(
+    indicators, *, council: Council | None = None
+) -> dict[int, list[GroupFigures]]:
+    """``published_values_by_group`` for many indicators at once, by indicator id: two queries
+    however many indicators."""
+    council = council or Council.from_settings()
+    condition = Q(indicator__in=indicators) | Q(
+        catalogue_entry_id__in=[
+            indicator.catalogue_entry_id for indicator in indicators if indicator.catalogue_entry_id
+        ]
+    )
+    measures = list(
+        PublishedMeasure.objects.active().exclude(breakdown_column="").filter(condition).order_by("title")
+    )
+    figures = _group_figures(measures, council)
+    found: dict[int, list[GroupFigures]] = {}
+    for indicator in indicators:
+        found[indicator.pk] = [
+            each
+            for each in figures
+            if each.measure.indicator_id == indicator.pk
+            or (
+                indicator.catalogue_entry_id
+                and each.measure.catalogue_entry_id == indicator.catalogue_entry_id
+            )
+        ]
+    return found
+
+
+def _group_figures(measures: list[PublishedMeasure], council: Council) -> list[GroupFigures]:
     if not measures:
         return []
     values = PublishedValue.objects.filter(measure__in=measures).filter(

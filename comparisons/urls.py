@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import need_profile_views, views
 
 app_name = "comparisons"
 
@@ -17,4 +17,14 @@ urlpatterns = [
     path("mappings/import/", views.pack_import, name="pack_import"),
     path("report-card/", views.report_card_page, name="report_card"),
     path("report-card.pdf", views.report_card_pdf, name="report_card_pdf"),
+    path("profiles/", need_profile_views.need_profiles, name="need_profiles"),
+    path("profiles/new/", need_profile_views.need_profile_edit, name="need_profile_new"),
+    path("profiles/<int:pk>/", need_profile_views.need_profile, name="need_profile"),
+    path("profiles/<int:pk>/edit/", need_profile_views.need_profile_edit, name="need_profile_edit"),
+    path(
+        "profiles/<int:pk>/publish/",
+        need_profile_views.need_profile_publish_view,
+        name="need_profile_publish",
+    ),
+    path("profiles/<int:pk>/profile.pdf", need_profile_views.need_profile_pdf, name="need_profile_pdf"),
 ]

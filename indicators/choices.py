@@ -58,3 +58,4 @@ class Computation(models.TextChoices):
         "consultation_feedback",
         "Young people in care and care leavers who sent feedback in the period",
     )
+    NEED_PROFILES = "need_profiles", "Profiles of need for discrete groups published in the period"

@@ -316,3 +316,27 @@ def demo_breakdowns_load(*, strategy) -> int:
                 )
                 made += sum(1 for base in denominators if base)
     return made
+
+
+DEMO_PROFILE_TITLE = "Profile of need: unaccompanied asylum-seeking children"
+DEMO_PROFILE_SUMMARY = (
+    "Made-up demo figures. Unaccompanied asylum-seeking children are a small group: most of their "
+    "figures are hidden beyond the officer's pages. Where they can be shown, read them beside all "
+    "children and beside England's figures for the same group."
+)
+
+
+def demo_need_profile_load(*, officer) -> bool:
+    """Publish the demo's profile of need for unaccompanied asylum-seeking children, once."""
+    from .models import BreakdownGroup, NeedProfile
+    from .need_profiles import need_profile_publish, need_profile_save
+
+    group = BreakdownGroup.objects.filter(dimension__code="uasc", code="yes").first()
+    if group is None or NeedProfile.objects.filter(group=group).exists():
+        return False
+    profile = need_profile_save(
+        profile=NeedProfile(group=group, title=DEMO_PROFILE_TITLE, summary=DEMO_PROFILE_SUMMARY),
+        expected_version=None,
+    )
+    need_profile_publish(profile=profile, user=officer, expected_version=profile.edit_version)
+    return True

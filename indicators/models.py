@@ -489,4 +489,5 @@ from .breakdown_models import (  # noqa: E402
     FigureGroupValue,
     IndicatorDimension,
 )
+from .profile_models import NeedProfile  # noqa: E402, F401
 from .state_model import IndicatorState  # noqa: E402  kept in its own module, registered with this app

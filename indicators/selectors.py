@@ -14,10 +14,11 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .choices import Computation, RagStatus, Trend
-from .models import Figure, PerformanceIndicator, Target
+from .models import Figure, NeedProfile, PerformanceIndicator, Target
 from .periods import Period, recent_periods
 from .suppression import Shown, shown_figure
 
@@ -275,6 +276,17 @@ def contributing_organisations(since: datetime.date, *, strategy_id: int):
         )
         .values_list("period_end", "indicator__owner_id")
         .distinct()
+    )
+
+
+@register_counter(Computation.NEED_PROFILES)
+def need_profiles_published(since: datetime.date, *, strategy_id: int):
+    """Profiles of need the officer published: a profile counts in the period it was published."""
+    return (
+        NeedProfile.objects.published()
+        .annotate(day=TruncDate("published_at"))
+        .filter(day__gte=since)
+        .values_list("day", "pk")
     )
 
 

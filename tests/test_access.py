@@ -181,6 +181,14 @@ EXPECTED = {
     | {"contributor": 403, "board_member": 403, "councillor": 403},
     "comparisons:report_card": SIGN_IN_FIRST | SIGNED_IN,
     "comparisons:report_card_pdf": SIGN_IN_FIRST | SIGNED_IN,
+    # Profiles of need: everyone signed in reads the published ones; the officer writes and publishes.
+    "comparisons:need_profiles": SIGN_IN_FIRST | SIGNED_IN,
+    "comparisons:need_profile": SIGN_IN_FIRST | SIGNED_IN,
+    "comparisons:need_profile_pdf": SIGN_IN_FIRST | SIGNED_IN,
+    "comparisons:need_profile_new": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    "comparisons:need_profile_edit": SIGN_IN_FIRST | SIGNED_IN | OFFICERS_ONLY,
+    # POST only; the journeys are in test_need_profiles.
+    "comparisons:need_profile_publish": SIGN_IN_FIRST | {persona: 405 for persona in SIGNED_IN},
     # Communications: the newsletter, the young people's pages and feedback.
     "communications:newsletters": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
     "communications:newsletter": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403},
@@ -345,6 +353,10 @@ def url_kwargs(name, demo_strategy, figure):
         "comparisons:measure_delete",
     ):
         return {"pk": published_measure(published_statistics_file()).pk}
+    if name in ("comparisons:need_profile", "comparisons:need_profile_pdf", "comparisons:need_profile_edit"):
+        return {"pk": a_need_profile(published=True).pk}
+    if name == "comparisons:need_profile_publish":
+        return {"pk": a_need_profile(published=False).pk}
     if name.startswith("board:") and name != "board:overview":
         report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
         meeting = factories.MeetingFactory()
@@ -398,6 +410,19 @@ def a_dimension():
 
     standard_dimensions_ensure(BreakdownDimension, BreakdownGroup)
     return BreakdownDimension.objects.get(code="age_band")
+
+
+def a_need_profile(*, published: bool):
+    from indicators.models import BreakdownGroup, NeedProfile
+
+    a_dimension()
+    group = BreakdownGroup.objects.get(dimension__code="uasc", code="yes")
+    return NeedProfile.objects.create(
+        group=group,
+        title="Profile of need: UASC",
+        status=NeedProfile.Status.PUBLISHED if published else NeedProfile.Status.DRAFT,
+        published_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC) if published else None,
+    )
 
 
 def test_every_page_has_an_access_rule():
@@ -482,6 +507,7 @@ REFUSED_POSTS = {
     "indicators:organisation_remind": {"contributor": 403, "board_member": 403, "councillor": 403},
     "indicators:email_setting": {"board_member": 403, "councillor": 403},
     "comparisons:measure_retire": {"contributor": 403, "board_member": 403, "councillor": 403},
+    "comparisons:need_profile_publish": {"contributor": 403, "board_member": 403, "councillor": 403},
     "two_factor_turn_off": {"officer": 403, "superuser": 403},
 }
 

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from board.models import BoardAction, BoardSeat, EvaluationReport, Meeting
 from home.management.commands.load_demo import DEMO_ADOPTIONS
 from home.strategy_import import DEMO_STRATEGY_FILE
-from indicators.choices import RagStatus
+from indicators.choices import Computation, RagStatus
 from indicators.models import Figure, FigureChange, PerformanceIndicator, Polarity, Target, Unit
 from indicators.selectors import indicator_statuses
 from objectives.models import (
@@ -123,7 +123,8 @@ def test_indicators_have_sensible_units_and_polarity(demo):
     funds = PerformanceIndicator.objects.get(title__startswith="Amount of unidentified funds")
     assert (funds.unit, funds.polarity) == (Unit.MONEY, Polarity.LOWER_IS_BETTER)
     profile = PerformanceIndicator.objects.get(title__startswith="The production of a profile of need")
-    assert profile.unit == Unit.YES_NO
+    # The portal counts the profiles of need the officer publishes.
+    assert (profile.unit, profile.computation) == (Unit.COUNT, Computation.NEED_PROFILES)
     assert not PerformanceIndicator.objects.filter(owner__isnull=True).exists()
     meetings = PerformanceIndicator.objects.get(title="Number of meetings of the Corporate Parenting Board.")
     assert [action.text for action in meetings.actions.all()] == [
@@ -319,3 +320,22 @@ def test_the_demo_shows_portsmouth_against_england_the_south_east_and_its_neighb
         catalogue_entry__code="care-leavers-19-21-suitable-accommodation"
     )
     assert "176 of 192" in client.get(accommodation.get_absolute_url()).content.decode()
+
+
+def test_a_board_member_opens_the_demo_uasc_profile_of_need_as_a_page_and_a_pdf(demo, client):
+    import io
+
+    import pypdf
+
+    from indicators.models import NeedProfile
+
+    profile = NeedProfile.objects.published().get(group__dimension__code="uasc", group__code="yes")
+    client.force_login(User.objects.get(username="board"))
+    text = client.get(reverse("comparisons:need_profile", kwargs={"pk": profile.pk})).content.decode()
+    assert profile.title in text
+    # The three measures the demo breaks down by UASC, the small group hidden for the Board.
+    assert text.count('<th scope="row" class="govuk-table__header">PI ') == 3
+    assert ">c<" in text
+    response = client.get(reverse("comparisons:need_profile_pdf", kwargs={"pk": profile.pk}))
+    printed = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert "unaccompanied asylum-seeking children" in " ".join(printed.split())

@@ -20,6 +20,8 @@ MAIN_PAGES = [
     "indicators:list",
     "indicators:detail",
     "comparisons:report_card",
+    "comparisons:need_profiles",
+    "comparisons:need_profile",
     "board:overview",
     "board:report",
     "board:meeting",

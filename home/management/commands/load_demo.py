@@ -9,7 +9,7 @@ from comparisons.demo import published_statistics_load
 from home.strategy_import import DEMO_STRATEGY_FILE, read_strategy_file, strategy_import
 from indicators.breakdown_standards import standard_dimensions_ensure
 from indicators.catalogue import catalogue_load
-from indicators.demo import demo_breakdowns_load, demo_figures_load
+from indicators.demo import demo_breakdowns_load, demo_figures_load, demo_need_profile_load
 from indicators.models import BreakdownDimension, BreakdownGroup, CatalogueDimension, CatalogueEntry
 from indicators.services import catalogue_adopt
 from portal.models import User
@@ -88,6 +88,7 @@ class Command(BaseCommand):
                 entered_by={contributor.organisation_id: contributor},
             )
             demo_breakdowns_load(strategy=loaded.strategy)
+            demo_need_profile_load(officer=User.objects.get(username="officer"))
             board_demo_load(strategy=loaded.strategy)
             published_statistics_load()
             communications_demo_load(strategy=loaded.strategy)
