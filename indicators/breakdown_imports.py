@@ -59,6 +59,11 @@ def rows_attach_groups(rows, *, dimensions: dict[str, BreakdownDimension], user)
         for row in rows
         if row.breakdown is None and row.indicator and row.period and not row.errors and not row.skipped
     }
+    totals_left_empty = {
+        (row.indicator.pk, row.period)
+        for row in rows
+        if row.breakdown is None and row.indicator and row.period and row.skipped
+    }
     group_rows = [row for row in rows if row.breakdown and row.indicator and row.period and not row.errors]
     group_rows = [row for row in group_rows if not row.skipped]
     attached = dimensions_by_indicator({row.indicator.pk for row in rows if row.indicator is not None})
@@ -93,6 +98,18 @@ def rows_attach_groups(rows, *, dimensions: dict[str, BreakdownDimension], user)
                     column,
                     f"Add a row for the total of {reference} for {row.period.code}, with the breakdown "
                     "columns empty: a group's figure is saved with its total",
+                )
+            elif (row.indicator.pk, row.period) in totals_left_empty:
+                row.error(
+                    column,
+                    f"Enter the total for {reference} in period {row.period.code}: a group's figure is "
+                    "saved with its total",
+                )
+            else:
+                row.error(
+                    column,
+                    f"Correct the total for {reference} in period {row.period.code}: a group's figure is "
+                    "saved with its total",
                 )
             continue
         row.group = group

@@ -101,6 +101,25 @@ def test_a_group_row_needs_its_total_row(contributor, by_age):
     assert "Add a row for the total of PI 2.1" in preview.errors[0].errors[0].message
 
 
+def test_a_group_row_whose_total_is_left_empty_or_wrong_gets_its_own_error(contributor, by_age):
+    blank_total = f"PI 2.1,{QUARTER.code},,,,,,,,"
+    preview = preview_import(name="f.csv", content=csv_file(blank_total, AGES[0]), user=contributor)
+    assert not preview.is_valid
+    [bad] = preview.errors
+    assert bad.number == 3
+    assert (
+        f"Enter the total for PI 2.1 in period {QUARTER.code}: a group's figure is saved with its total"
+        in (bad.errors[0].message)
+    )
+    commit_import(name="f.csv", content=csv_file(blank_total, AGES[0]), user=contributor, submit=True)
+    assert not Figure.objects.exists()
+
+    wrong_total = f"PI 2.1,{QUARTER.code},lots,,,,good,,,"
+    preview = preview_import(name="f.csv", content=csv_file(wrong_total, AGES[0]), user=contributor)
+    assert [row.number for row in preview.errors] == [2, 3]
+    assert f"Correct the total for PI 2.1 in period {QUARTER.code}" in preview.errors[1].errors[0].message
+
+
 def test_a_rate_by_group_imports_numerators_and_denominators(contributor, by_age):
     content = csv_file(
         f"PI 2.2,{QUARTER.code},,30,40,,good,,,",
