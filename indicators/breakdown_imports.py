@@ -116,6 +116,7 @@ def rows_attach_groups(rows, *, dimensions: dict[str, BreakdownDimension], user)
         total.group_values = (total.group_values or {}) | {group.pk: row.group_parts}
         by_group[total.number, group.pk] = row
     for total in totals.values():
+        _keep_other_dimensions(total, attached.get(total.indicator.pk, []))
         entered = total.group_values if total.group_values is not None else total.existing_groups
         if not entered:
             continue
@@ -138,6 +139,24 @@ def rows_attach_groups(rows, *, dimensions: dict[str, BreakdownDimension], user)
                     f"The {total.period.code} figure for {total.indicator.reference} has been verified: "
                     "ask the corporate parenting officer to change it",
                 )
+
+
+def _keep_other_dimensions(total, dimensions: list[DimensionGroups]) -> None:
+    """A file replaces only the groups of the dimensions it gives for a figure: the saved groups
+    of its other dimensions (say, age bands entered through the form) are kept, and checked
+    against the total with the rest."""
+    if total.group_values is None or not total.existing_groups:
+        return
+    dimension_of = {
+        group.pk: dimension.dimension.pk for dimension in dimensions for group in dimension.groups
+    }
+    given = {dimension_of.get(group_id) for group_id in total.group_values}
+    kept = {
+        group_id: parts
+        for group_id, parts in total.existing_groups.items()
+        if group_id in dimension_of and dimension_of[group_id] not in given
+    }
+    total.group_values = kept | total.group_values
 
 
 def _report(total, error: ValidationError, by_group: dict) -> None:
