@@ -137,6 +137,8 @@ STANDARD_GROUPS: dict[str, tuple[str, ...] | None] = {
     "uasc": None,
 }
 GROUP_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# A group's code is stored on each figure (PublishedValue.group), which holds this many characters.
+GROUP_CODE_MAX_LENGTH = 40
 
 
 def breakdown_problems(column: str, dimension: str, groups) -> dict[str, str]:
@@ -161,6 +163,10 @@ def breakdown_problems(column: str, dimension: str, groups) -> dict[str, str]:
             problems["breakdown_groups"] = (
                 f"The group for '{label}' must be a code in lower-case letters, digits and hyphens "
                 "(or blank for the total)"
+            )
+        elif len(code) > GROUP_CODE_MAX_LENGTH:
+            problems["breakdown_groups"] = (
+                f"The group for '{label}' must be {GROUP_CODE_MAX_LENGTH} characters or fewer"
             )
         elif code and fixed is not None and code not in fixed:
             problems["breakdown_groups"] = (
@@ -372,7 +378,7 @@ class PublishedValue(models.Model):
     area_name = models.CharField(max_length=200)
     region_code = models.CharField(max_length=60, blank=True)
     group = models.CharField(
-        max_length=40,
+        max_length=GROUP_CODE_MAX_LENGTH,
         blank=True,
         default="",
         help_text="The group's code, for a measure by group; blank for the total.",

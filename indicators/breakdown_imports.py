@@ -59,6 +59,11 @@ def rows_attach_groups(rows, *, dimensions: dict[str, BreakdownDimension], user)
         for row in rows
         if row.breakdown is None and row.indicator and row.period and not row.errors and not row.skipped
     }
+    totals_left_empty = {
+        (row.indicator.pk, row.period)
+        for row in rows
+        if row.breakdown is None and row.indicator and row.period and row.skipped
+    }
     group_rows = [row for row in rows if row.breakdown and row.indicator and row.period and not row.errors]
     group_rows = [row for row in group_rows if not row.skipped]
     attached = dimensions_by_indicator({row.indicator.pk for row in rows if row.indicator is not None})
@@ -94,11 +99,24 @@ def rows_attach_groups(rows, *, dimensions: dict[str, BreakdownDimension], user)
                     f"Add a row for the total of {reference} for {row.period.code}, with the breakdown "
                     "columns empty: a group's figure is saved with its total",
                 )
+            elif (row.indicator.pk, row.period) in totals_left_empty:
+                row.error(
+                    column,
+                    f"Enter the total for {reference} in period {row.period.code}: a group's figure is "
+                    "saved with its total",
+                )
+            else:
+                row.error(
+                    column,
+                    f"Correct the total for {reference} in period {row.period.code}: a group's figure is "
+                    "saved with its total",
+                )
             continue
         row.group = group
         total.group_values = (total.group_values or {}) | {group.pk: row.group_parts}
         by_group[total.number, group.pk] = row
     for total in totals.values():
+        _keep_other_dimensions(total, attached.get(total.indicator.pk, []))
         entered = total.group_values if total.group_values is not None else total.existing_groups
         if not entered:
             continue
@@ -121,6 +139,24 @@ def rows_attach_groups(rows, *, dimensions: dict[str, BreakdownDimension], user)
                     f"The {total.period.code} figure for {total.indicator.reference} has been verified: "
                     "ask the corporate parenting officer to change it",
                 )
+
+
+def _keep_other_dimensions(total, dimensions: list[DimensionGroups]) -> None:
+    """A file replaces only the groups of the dimensions it gives for a figure: the saved groups
+    of its other dimensions (say, age bands entered through the form) are kept, and checked
+    against the total with the rest."""
+    if total.group_values is None or not total.existing_groups:
+        return
+    dimension_of = {
+        group.pk: dimension.dimension.pk for dimension in dimensions for group in dimension.groups
+    }
+    given = {dimension_of.get(group_id) for group_id in total.group_values}
+    kept = {
+        group_id: parts
+        for group_id, parts in total.existing_groups.items()
+        if group_id in dimension_of and dimension_of[group_id] not in given
+    }
+    total.group_values = kept | total.group_values
 
 
 def _report(total, error: ValidationError, by_group: dict) -> None:

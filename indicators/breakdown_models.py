@@ -4,6 +4,7 @@ their groups, the dimensions an indicator is broken down by, and each group's fi
 Kept beside ``models.py`` (which imports it) so the indicator models stay readable.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.versions import edit_version_field
@@ -29,6 +30,18 @@ class BreakdownDimension(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The code is a column of the figures' import file, so it cannot be one of the file's own.
+        from .imports import OPTIONAL_COLUMNS, READ_ONLY_COLUMNS, REQUIRED_COLUMNS
+
+        if (self.code or "").lower() in REQUIRED_COLUMNS + OPTIONAL_COLUMNS + READ_ONLY_COLUMNS:
+            raise ValidationError(
+                {
+                    "code": f"The code cannot be {self.code.lower()}: the import file has a column called "
+                    f"{self.code.lower()} already. Enter another code, such as {self.code.lower()}_group"
+                }
+            )
 
 
 class BreakdownGroup(models.Model):

@@ -192,7 +192,9 @@ def group_values_of(figure: Figure | None) -> dict[int, dict]:
 
 
 def group_values_write(*, figure: Figure, values: dict[int, dict]) -> None:
-    """Replace a figure's group parts; call inside figure_save's transaction."""
+    """Replace a figure's group parts with ``values``, all of them: call inside figure_save's
+    transaction. An import that gives only some dimensions' groups has the saved groups of the
+    others merged in first (breakdown_imports), so they are kept and checked against the total."""
     FigureGroupValue.objects.filter(figure=figure).exclude(group_id__in=values).delete()
     for group_id, parts in values.items():
         FigureGroupValue.objects.update_or_create(figure=figure, group_id=group_id, defaults=parts)

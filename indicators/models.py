@@ -481,6 +481,50 @@ class ReopenRequest(models.Model):
         return f"Request to reopen {self.figure}"
 
 
+class ReopenRequestNotification(models.Model):
+    """One email telling one officer a contributor asks to reopen a figure: claimed before sending.
+
+    Unique per request and officer, so a retried or redelivered job never emails anyone twice.
+    """
+
+    request = models.ForeignKey(ReopenRequest, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "recipient"], name="one_reopen_request_email_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.request} emailed to {self.recipient}"
+
+
+class OrganisationReminderNotification(models.Model):
+    """One reminder email to one contributor: claimed before sending, marked after.
+
+    Unique per reminder and person, so a retried or redelivered job never emails anyone twice.
+    """
+
+    reminder = models.ForeignKey(OrganisationReminder, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "recipient"], name="one_reminder_email_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.reminder} emailed to {self.recipient}"
+
+
 # The breakdown models live in their own module; importing them here registers them with the app.
 from .breakdown_models import (  # noqa: E402
     BreakdownDimension,

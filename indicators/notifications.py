@@ -17,7 +17,14 @@ from portal.models import EmailKind, EmailPreference, User
 from portal.roles import GROUP_NAMES, Role
 from portal.services import email_send
 
-from .models import FigureChange, OrganisationReminder, ReopenRequest, SendBackNotification
+from .models import (
+    FigureChange,
+    OrganisationReminder,
+    OrganisationReminderNotification,
+    ReopenRequest,
+    ReopenRequestNotification,
+    SendBackNotification,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,38 +119,69 @@ def organisation_reminder_request(*, organisation, user, today: datetime.date | 
     return reminder
 
 
+def _claim_and_send(*, people, claim, send, what: str) -> tuple[int, list[Exception]]:
+    """Email each person once: claim a row unique per job and person in its own small
+    transaction, send outside it, mark it sent; a failed send gives its claim back."""
+    sent, failures = 0, []
+    for person in people:
+        try:
+            with transaction.atomic():
+                row = claim(person)
+        except IntegrityError:
+            continue  # emailed by an earlier or a concurrent run
+        try:
+            send(person)
+        except (SMTPException, OSError) as error:
+            row.delete()
+            logger.warning("Could not email %s to %s: %s", what, person.pk, type(error).__name__)
+            failures.append(error)
+            continue
+        row.sent_at = timezone.now()
+        row.save(update_fields=["sent_at"])
+        sent += 1
+    return sent, failures
+
+
 def organisation_reminder_send(*, reminder_id: int) -> int:
-    """Email the organisation's contributors the figures they owe. Sends once, however often run."""
+    """Email the organisation's contributors the figures they owe. Sends once, however often run.
+
+    Each email is claimed per person before it goes, so a retried job after a failed
+    send, or a redelivered one, emails only those still waiting.
+    """
     from .worklists import chasing_for_organisation
 
-    with transaction.atomic():
-        reminder = (
-            OrganisationReminder.objects.select_for_update()
-            .select_related("organisation")
-            .filter(pk=reminder_id, emailed_at__isnull=True)
-            .first()
+    reminder = (
+        OrganisationReminder.objects.select_related("organisation")
+        .filter(pk=reminder_id, emailed_at__isnull=True)
+        .first()
+    )
+    if reminder is None:
+        return 0
+    statuses = chasing_for_organisation(reminder.organisation, today=reminder.sent_on)
+    sent, failures = 0, []
+    if statuses:
+        sent, failures = _claim_and_send(
+            people=organisation_contributors(reminder.organisation_id, email=EmailKind.REMINDER),
+            claim=lambda person: OrganisationReminderNotification.objects.create(
+                reminder=reminder, recipient=person
+            ),
+            send=lambda person: _email(
+                kind=EmailKind.REMINDER,
+                template="reminder",
+                subject=f"Figures overdue for the {settings.SERVICE_NAME}",
+                context={"user": person, "statuses": statuses, "import_url": reverse("indicators:import")},
+                to=person,
+            ),
+            what=f"reminder {reminder.pk}",
         )
-        if reminder is None:
-            return 0
-        statuses = chasing_for_organisation(reminder.organisation, today=reminder.sent_on)
-        sent = 0
-        if statuses:
-            for person in organisation_contributors(reminder.organisation_id, email=EmailKind.REMINDER):
-                _email(
-                    kind=EmailKind.REMINDER,
-                    template="reminder",
-                    subject=f"Figures overdue for the {settings.SERVICE_NAME}",
-                    context={
-                        "user": person,
-                        "statuses": statuses,
-                        "import_url": reverse("indicators:import"),
-                    },
-                    to=person,
-                )
-                sent += 1
-        reminder.emailed_at = timezone.now()
-        reminder.emails_sent = sent
-        reminder.save(update_fields=["emailed_at", "emails_sent"])
+    if failures:
+        raise failures[0]
+    OrganisationReminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now(),
+        emails_sent=OrganisationReminderNotification.objects.filter(
+            reminder=reminder, sent_at__isnull=False
+        ).count(),
+    )
     return sent
 
 
@@ -159,32 +197,39 @@ def officers_wanting(email: EmailKind):
 
 
 def reopen_request_notify(*, request_id: int) -> int:
-    """Email the officers that a contributor asks them to reopen a verified figure. Sends once."""
-    with transaction.atomic():
-        request = (
-            ReopenRequest.objects.select_for_update(of=("self",))
-            .select_related("figure__indicator", "requested_by")
-            .filter(pk=request_id, officers_emailed_at__isnull=True, closed_at__isnull=True)
-            .first()
-        )
-        if request is None:
-            return 0
-        sent = 0
-        for officer in officers_wanting(EmailKind.REOPEN_REQUEST):
-            _email(
-                kind=EmailKind.REOPEN_REQUEST,
-                template="reopen_request",
-                subject=f"Asked to reopen a figure: {request.figure.indicator.reference} "
-                f"{request.figure.period.label}",
-                context={
-                    "user": officer,
-                    "request": request,
-                    "figure": request.figure,
-                    "account_url": reverse("account"),
-                },
-                to=officer,
-            )
-            sent += 1
-        request.officers_emailed_at = timezone.now()
-        request.save(update_fields=["officers_emailed_at"])
+    """Email the officers that a contributor asks them to reopen a verified figure. Sends once.
+
+    Each email is claimed per officer before it goes, so a retried job after a failed
+    send, or a redelivered one, emails only the officers still waiting.
+    """
+    request = (
+        ReopenRequest.objects.select_related("figure__indicator", "requested_by")
+        .filter(pk=request_id, officers_emailed_at__isnull=True, closed_at__isnull=True)
+        .first()
+    )
+    if request is None:
+        return 0
+    sent, failures = _claim_and_send(
+        people=officers_wanting(EmailKind.REOPEN_REQUEST),
+        claim=lambda officer: ReopenRequestNotification.objects.create(request=request, recipient=officer),
+        send=lambda officer: _email(
+            kind=EmailKind.REOPEN_REQUEST,
+            template="reopen_request",
+            subject=f"Asked to reopen a figure: {request.figure.indicator.reference} "
+            f"{request.figure.period.label}",
+            context={
+                "user": officer,
+                "request": request,
+                "figure": request.figure,
+                "account_url": reverse("account"),
+            },
+            to=officer,
+        ),
+        what=f"reopen request {request.pk}",
+    )
+    if failures:
+        raise failures[0]
+    ReopenRequest.objects.filter(pk=request.pk, officers_emailed_at__isnull=True).update(
+        officers_emailed_at=timezone.now()
+    )
     return sent

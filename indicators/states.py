@@ -153,10 +153,16 @@ def indicator_states(
 
     A state worked out for an earlier day (the nightly job has not run yet), for
     another FIGURE_DUE_DAYS, or never stored is refreshed first, so the page never
-    shows yesterday's timeliness.
+    shows yesterday's timeliness. States for another day than the current one (say, a
+    reminder's day) are worked out without being stored, so they never replace today's.
     """
     today = today or timezone.localdate()
     indicators = list(indicators)
+    if today != timezone.localdate():
+        states = {state.indicator_id: state for state in indicator_states_compute(indicators, today=today)}
+        for indicator in indicators:
+            states[indicator.pk].indicator = indicator
+        return states
     entered = {indicator.pk: indicator for indicator in indicators if not indicator.is_computed}
     states = {
         state.indicator_id: state

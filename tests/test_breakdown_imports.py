@@ -101,6 +101,46 @@ def test_a_group_row_needs_its_total_row(contributor, by_age):
     assert "Add a row for the total of PI 2.1" in preview.errors[0].errors[0].message
 
 
+def test_a_group_row_whose_total_is_left_empty_or_wrong_gets_its_own_error(contributor, by_age):
+    blank_total = f"PI 2.1,{QUARTER.code},,,,,,,,"
+    preview = preview_import(name="f.csv", content=csv_file(blank_total, AGES[0]), user=contributor)
+    assert not preview.is_valid
+    [bad] = preview.errors
+    assert bad.number == 3
+    assert (
+        f"Enter the total for PI 2.1 in period {QUARTER.code}: a group's figure is saved with its total"
+        in (bad.errors[0].message)
+    )
+    commit_import(name="f.csv", content=csv_file(blank_total, AGES[0]), user=contributor, submit=True)
+    assert not Figure.objects.exists()
+
+    wrong_total = f"PI 2.1,{QUARTER.code},lots,,,,good,,,"
+    preview = preview_import(name="f.csv", content=csv_file(wrong_total, AGES[0]), user=contributor)
+    assert [row.number for row in preview.errors] == [2, 3]
+    assert f"Correct the total for PI 2.1 in period {QUARTER.code}" in preview.errors[1].errors[0].message
+
+
+def test_a_file_replaces_only_the_groups_of_the_dimensions_it_gives(contributor, by_age):
+    commit_import(name="f.csv", content=csv_file(TOTAL, *AGES), user=contributor, submit=False)
+    figure = Figure.objects.get(indicator=by_age["count"])
+    uasc_only = csv_file(TOTAL, f"PI 2.1,{QUARTER.code},2,,,,,,,yes")
+    commit_import(name="f.csv", content=uasc_only, user=contributor, submit=False)
+    saved = {(part.group.dimension.code, part.group.code): part.value for part in figure.group_values.all()}
+    assert saved == {
+        ("age_band", "under-1"): D(3),
+        ("age_band", "1-4"): D(5),
+        ("age_band", "10-15"): D(12),
+        ("uasc", "yes"): D(2),
+    }
+    # The age bands kept are still checked against a new total.
+    smaller = csv_file(f"PI 2.1,{QUARTER.code},10,,,,good,,,", f"PI 2.1,{QUARTER.code},2,,,,,,,yes")
+    [bad] = preview_import(name="f.csv", content=smaller, user=contributor).errors
+    assert bad.number == 2
+    assert "Age band: the groups' counts add up to 20, more than the total's count of 10" in (
+        bad.errors[0].message
+    )
+
+
 def test_a_rate_by_group_imports_numerators_and_denominators(contributor, by_age):
     content = csv_file(
         f"PI 2.2,{QUARTER.code},,30,40,,good,,,",

@@ -132,6 +132,24 @@ def test_a_dimension_edit_is_version_checked(client, officer, standard_dimension
     assert BreakdownDimension.objects.get(pk=sex.pk).name == "Gender"
 
 
+@pytest.mark.parametrize("code", ["note", "Source", "value", "period_label"])
+def test_a_dimension_code_cannot_be_one_of_the_import_files_own_columns(
+    client, officer, standard_dimensions, code
+):
+    client.force_login(officer)
+    response = client.post(
+        reverse("indicators:dimension_new"), {"name": "Locality", "code": code, "order": "20"}
+    )
+    assert response.status_code == 200
+    text = page(response)
+    assert "There is a problem" in text
+    assert (
+        f"The code cannot be {code.lower()}: the import file has a column called {code.lower()} already"
+        in text
+    )
+    assert not BreakdownDimension.objects.filter(name="Locality").exists()
+
+
 @pytest.mark.parametrize("persona", ["contributor", "board_member"])
 def test_only_the_officer_manages_breakdowns(client, request, persona, standard_dimensions):
     client.force_login(request.getfixturevalue(persona))

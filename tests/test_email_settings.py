@@ -3,10 +3,12 @@ their roles receive, and every email the portal sends is recorded and in the aud
 
 import datetime
 import html
+import smtplib
 from decimal import Decimal as D
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
 from audit.models import AuditEntry
@@ -14,8 +16,12 @@ from communications.models import Newsletter
 from communications.services import newsletter_deliver
 from indicators.choices import Frequency
 from indicators.figures import figure_transition, reopen_request_create
-from indicators.models import Figure
-from indicators.notifications import reopen_request_notify
+from indicators.models import Figure, ReopenRequest
+from indicators.notifications import (
+    organisation_reminder_request,
+    organisation_reminder_send,
+    reopen_request_notify,
+)
 from portal.models import EmailKind, EmailPreference, SentEmail
 from portal.roles import Role
 
@@ -178,3 +184,58 @@ def test_a_password_reset_email_is_recorded(client, officer, django_capture_on_c
     assert_recorded_without_the_body(officer, EmailKind.PASSWORD_RESET, message)
     entry = AuditEntry.objects.get(object_type="portal.SentEmail")
     assert "/account/password/reset/" not in str(entry.changes)  # never the link
+
+
+class FailsOnceForSam(EmailBackend):
+    """A mail server that refuses one officer's address the first time, as a real one sometimes does."""
+
+    refused: set[str] = set()
+
+    def send_messages(self, messages):
+        for message in messages:
+            address = message.to[0]
+            if address.startswith("sam") and address not in self.refused:
+                self.refused.add(address)
+                raise smtplib.SMTPRecipientsRefused({address: (450, b"try later")})
+        return super().send_messages(messages)
+
+
+def test_a_retried_reopen_request_job_emails_each_officer_exactly_once(
+    officer, contributor, owned_indicator, settings
+):
+    settings.EMAIL_BACKEND = "tests.test_email_settings.FailsOnceForSam"
+    FailsOnceForSam.refused = set()
+    factories.UserFactory(username="sam", email="sam@example.org", roles=[Role.OFFICER])
+    third = factories.UserFactory(username="tess", email="tess@example.org", roles=[Role.OFFICER])
+    figure = factories.FigureFactory(indicator=owned_indicator, status=Figure.Status.VERIFIED, value=D(7))
+    request = ReopenRequest.objects.create(figure=figure, requested_by=contributor, reason="Counted twice")
+    with pytest.raises(smtplib.SMTPException):
+        reopen_request_notify(request_id=request.pk)  # the 2nd officer's send fails; the job is retried
+    assert sorted(message.to[0] for message in mail.outbox) == [officer.email, third.email]
+    assert reopen_request_notify(request_id=request.pk) == 1  # the retry emails only the one waiting
+    assert reopen_request_notify(request_id=request.pk) == 0  # and a redelivery nobody
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [officer.email, "sam@example.org", third.email]
+    )
+
+
+def test_a_retried_organisation_reminder_emails_each_contributor_exactly_once(
+    officer, contributor, owned_indicator, settings
+):
+    settings.EMAIL_BACKEND = "tests.test_email_settings.FailsOnceForSam"
+    FailsOnceForSam.refused = set()
+    organisation = contributor.organisation
+    sam = factories.UserFactory(
+        username="sam", email="sam@example.org", roles=[Role.CONTRIBUTOR], organisation=organisation
+    )
+    factories.FigureFactory(indicator=owned_indicator, status=Figure.Status.RETURNED, value=D(7))
+    reminder = organisation_reminder_request(organisation=organisation, user=officer)
+    mail.outbox.clear()
+    with pytest.raises(smtplib.SMTPException):
+        organisation_reminder_send(reminder_id=reminder.pk)
+    assert [message.to[0] for message in mail.outbox] == [contributor.email]
+    assert organisation_reminder_send(reminder_id=reminder.pk) == 1
+    assert organisation_reminder_send(reminder_id=reminder.pk) == 0
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([contributor.email, sam.email])
+    reminder.refresh_from_db()
+    assert reminder.emailed_at is not None and reminder.emails_sent == 2

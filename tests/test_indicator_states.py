@@ -267,6 +267,28 @@ def test_a_page_never_shows_a_state_from_an_earlier_day(overdue_tomorrow):
     assert states[indicator.pk].timeliness == "Overdue"
 
 
+def test_states_worked_out_for_an_earlier_day_do_not_replace_todays(overdue_tomorrow, officer):
+    from indicators.worklists import chasing_by_organisation
+
+    indicator = overdue_tomorrow
+    indicator.owner = factories.OrganisationFactory(name="Connexions Portsmouth", key="connexions")
+    indicator.save()
+    today = timezone.localdate()
+    quarter = last_ended_period(Frequency.QUARTERLY)
+    indicator_states([indicator])
+    assert IndicatorState.objects.get(pk=indicator.pk).as_of == today
+
+    # The chasing list (and a reminder) worked out for an earlier day, the quarter's last.
+    earlier = indicator_states([indicator], today=quarter.end)
+    assert earlier[indicator.pk].as_of == quarter.end
+    [chasing] = chasing_by_organisation(indicator.objective.strategy, user=officer, today=quarter.end)
+    assert chasing.today == quarter.end
+
+    state = IndicatorState.objects.get(pk=indicator.pk)
+    assert state.as_of == today
+    assert state.timeliness == "Overdue"
+
+
 def test_the_beat_job_is_scheduled_just_after_midnight(settings):
     job = settings.CELERY_BEAT_SCHEDULE["refresh-indicator-states"]
     assert job["task"] == "indicators.tasks.refresh_indicator_states"

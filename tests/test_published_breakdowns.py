@@ -369,3 +369,37 @@ def test_the_officer_maps_a_measure_by_age_on_the_mapping_screen_and_edits_it(cl
     )
     assert response.status_code == 302, response.content.decode()
     assert set(PublishedValue.objects.filter(measure=measure).values_list("group", flat=True)) == {"19-21"}
+
+
+def test_a_group_code_longer_than_40_characters_is_refused_on_the_mapping_screen(client, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(officer)
+    client.post(
+        reverse("comparisons:upload"),
+        {"file": SimpleUploadedFile(SUITABILITY.name, SUITABILITY.read_bytes(), content_type="text/csv")},
+    )
+    published_file = PublishedFile.objects.get()
+    mapping_url = reverse("comparisons:measure_new", kwargs={"pk": published_file.pk})
+    long_code = "care-leavers-aged-seventeen-to-eighteen-years"  # 45 characters
+    mapping = {
+        "title": "Care leavers in suitable accommodation, by age",
+        "row_0": "*by-group*",
+        "row_1": "Accommodation considered suitable",
+        "total_0": "",
+        "total_1": "Suitability total",
+        "count_column": "care_leaver_count",
+        "denominator_column": "",
+        "value_column": "care_leaver_percent",
+        "unit": "percentage",
+        "polarity": "higher",
+        "breakdown_dimension": "care-leaver-age",
+        "breakdown_groups": f"17 to 18 years = {long_code}\n19 to 21 years = 19-21",
+    }
+    response = client.post(mapping_url, mapping)
+    assert response.status_code == 200
+    refused = response.content.decode()
+    assert "There is a problem" in refused
+    assert "The group for &#x27;17 to 18 years&#x27; must be 40 characters or fewer" in refused
+    assert not PublishedMeasure.objects.exists()
