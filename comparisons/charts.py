@@ -9,7 +9,15 @@ chart's rules (indicators/charts.py); the local target, where set, is a dashed l
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.charts import BETTER, CHAR_WIDTH, ChartPoint, Geometry, geometry_for, scale_note
+from indicators.charts import (
+    BETTER,
+    CHAR_WIDTH,
+    ChartPoint,
+    DrawnOnGeometry,
+    Geometry,
+    geometry_for,
+    scale_note,
+)
 
 BREAK_LABEL = "Definition changed"
 SERIES = [
@@ -44,7 +52,7 @@ class ChartLine:
 
 
 @dataclass
-class ComparisonChart:
+class ComparisonChart(DrawnOnGeometry):
     title: str
     description: str
     geometry: Geometry
@@ -55,39 +63,6 @@ class ComparisonChart:
     target_points: list[ChartPoint] = field(default_factory=list)
     better: str = ""
     scale_note: str = ""
-
-    @property
-    def width(self) -> int:
-        return self.geometry.width
-
-    @property
-    def height(self) -> int:
-        return self.geometry.height
-
-    @property
-    def font_size(self) -> int:
-        return self.geometry.font_size
-
-    @property
-    def axis_left(self) -> int:
-        return self.geometry.axis_left
-
-    @property
-    def axis_right(self) -> int:
-        return self.geometry.axis_right
-
-    @property
-    def axis_top(self) -> int:
-        return self.geometry.axis_top
-
-    @property
-    def axis_bottom(self) -> int:
-        return self.geometry.axis_bottom
-
-    # Written to one decimal place here, as the indicator chart's are (see ChartPoint).
-    @property
-    def svg_y_ticks(self) -> list[tuple[str, str]]:
-        return [(f"{y:.1f}", label) for y, label in self.y_ticks]
 
     @property
     def svg_breaks(self) -> list[tuple[str, str]]:

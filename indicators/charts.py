@@ -208,18 +208,11 @@ def geometry_for(values: list[Decimal], *, unit: str, count: int, format_value) 
     return Geometry(axis=axis, left=left, count=count)
 
 
-@dataclass
-class Chart:
-    title: str
-    description: str
+class DrawnOnGeometry:
+    """What a chart's template reads of its size and axes, from the chart's ``geometry``."""
+
     geometry: Geometry
-    figure_points: list[ChartPoint]
-    target_points: list[ChartPoint]
     y_ticks: list[tuple[float, str]]
-    x_labels: list[ChartPoint]
-    better: str = ""
-    scale_note: str = ""
-    states: list[str] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -242,8 +235,31 @@ class Chart:
         return self.geometry.axis_right
 
     @property
+    def axis_top(self) -> int:
+        return self.geometry.axis_top
+
+    @property
     def axis_bottom(self) -> int:
         return self.geometry.axis_bottom
+
+    # Written to one decimal place, as the points are (see ChartPoint).
+    @property
+    def svg_y_ticks(self) -> list[tuple[str, str]]:
+        return [(f"{y:.1f}", label) for y, label in self.y_ticks]
+
+
+@dataclass
+class Chart(DrawnOnGeometry):
+    title: str
+    description: str
+    geometry: Geometry
+    figure_points: list[ChartPoint]
+    target_points: list[ChartPoint]
+    y_ticks: list[tuple[float, str]]
+    x_labels: list[ChartPoint]
+    better: str = ""
+    scale_note: str = ""
+    states: list[str] = field(default_factory=list)
 
     @property
     def figure_path(self) -> str:
@@ -253,10 +269,6 @@ class Chart:
     @property
     def target_path(self) -> str:
         return _path(self.target_points)
-
-    @property
-    def svg_y_ticks(self) -> list[tuple[str, str]]:
-        return [(f"{y:.1f}", label) for y, label in self.y_ticks]
 
     @property
     def has_not_verified(self) -> bool:
