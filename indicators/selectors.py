@@ -346,6 +346,24 @@ def has_performance(status: "IndicatorStatus", column: str) -> bool:
     return status.performance in PERFORMANCE_COLUMNS.get(column, ())
 
 
+# Where the figure wanted now stands, as the timeliness column says it: a filter of its own,
+# never mixed with the rating.
+TIMELINESS_LABELS = {
+    "overdue": "Overdue",
+    "sent_back": "Sent back",
+    "awaiting": "Awaiting verification",
+    "due": "Due soon",
+    "on_time": "On time",
+}
+
+
+def has_timeliness(status: "IndicatorStatus", key: str) -> bool:
+    """Whether the figure wanted now stands as this timeliness filter asks."""
+    if key == "due":
+        return status.timeliness.startswith("Due in")
+    return key in TIMELINESS_LABELS and status.timeliness == TIMELINESS_LABELS[key]
+
+
 @dataclass
 class PerformanceCell:
     column: str

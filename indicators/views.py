@@ -61,8 +61,10 @@ from .notifications import organisation_reminder_request
 from .periods import Period, PeriodError, check_year
 from .selectors import (
     PERFORMANCE_LABELS,
+    TIMELINESS_LABELS,
     due_date,
     has_performance,
+    has_timeliness,
     indicator_statuses,
     sees_exact_figures,
 )
@@ -100,11 +102,15 @@ def period_from_url(indicator: PerformanceIndicator, start: str) -> Period:
 def indicator_list(request):
     strategy = current_strategy_or_404()
     indicators = PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
+    # Links made before the rating and the timeliness were apart say ``rag``: each value still works.
+    earlier = request.GET.get("rag", "")
     filters = {
         "objective": request.GET.get("objective", ""),
         "organisation": request.GET.get("organisation", ""),
-        "rag": request.GET.get("rag", ""),
-        "performance": request.GET.get("performance", ""),
+        "performance": request.GET.get("performance", "")
+        or (earlier if earlier in PERFORMANCE_LABELS else ""),
+        "timeliness": request.GET.get("timeliness", "")
+        or ("overdue" if earlier == RagStatus.OVERDUE else ""),
     }
     if filters["objective"].isdigit():
         indicators = indicators.filter(objective__number=int(filters["objective"]))
@@ -112,8 +118,8 @@ def indicator_list(request):
         indicators = indicators.filter(owner__key=filters["organisation"])
     # Every listed indicator's state in one query; only the page shown is drawn.
     statuses = state_views(indicators, user=request.user)
-    if filters["rag"]:
-        statuses = [status for status in statuses if status.rag == filters["rag"]]
+    if filters["timeliness"] in TIMELINESS_LABELS:
+        statuses = [status for status in statuses if has_timeliness(status, filters["timeliness"])]
     if filters["performance"] in PERFORMANCE_LABELS:
         statuses = [status for status in statuses if has_performance(status, filters["performance"])]
     pagination = paginate(request, statuses, label="Pages of the indicators")
@@ -133,7 +139,7 @@ def indicator_list(request):
             "organisations": list(
                 Organisation.objects.filter(indicators__objective__strategy=strategy).distinct()
             ),
-            "rag_choices": RagStatus.choices,
+            "timeliness_choices": list(TIMELINESS_LABELS.items()),
             "performance_choices": list(PERFORMANCE_LABELS.items()),
             "data_as_at": states_data_as_at(shown),
             "is_filtered": any(filters.values()),

@@ -277,3 +277,35 @@ def test_the_overview_names_at_most_five_exceptions_an_objective_and_links_to_th
     )
     assert exceptions.count('data-label="Indicator"') == 5
     assert f'href="{reverse("indicators:list")}?objective=1">All objective 1' in exceptions
+
+
+def test_the_list_filters_timeliness_apart_from_the_rating(client, officer, strategy, settings):
+    settings.FIGURE_DUE_DAYS = 0
+    objective = factories.ObjectiveFactory(strategy=strategy, number=1)
+    latest = last_ended_period(Frequency.QUARTERLY)
+    nobody_reported = factories.IndicatorFactory(
+        objective=objective, position=1, title="Nobody reported", frequency=Frequency.QUARTERLY
+    )
+    waiting = factories.IndicatorFactory(
+        objective=objective, position=2, title="Waiting for the officer", frequency=Frequency.QUARTERLY
+    )
+    figure(waiting, latest, 12, status=Figure.Status.SUBMITTED)
+    on_time = factories.IndicatorFactory(
+        objective=objective, position=3, title="Reported and verified", frequency=Frequency.QUARTERLY
+    )
+    figure(on_time, latest, 40)
+    client.force_login(officer)
+
+    def listed(**query) -> set[str]:
+        text = page(client.get(reverse("indicators:list"), query))
+        return {title for title in (nobody_reported.title, waiting.title, on_time.title) if title in text}
+
+    assert listed(timeliness="overdue") == {"Nobody reported"}
+    assert listed(timeliness="awaiting") == {"Waiting for the officer"}
+    assert listed(timeliness="on_time") == {"Reported and verified"}
+    # A rating filter never offers "Overdue": lateness is its own filter.
+    text = page(client.get(reverse("indicators:list")))
+    rating_filter = re.search(r'<select class="govuk-select" id="filter-performance".*?</select>', text, re.S)
+    assert "Overdue" not in rating_filter.group(0)
+    # Links made before the two were apart still work.
+    assert listed(rag="overdue") == {"Nobody reported"}
