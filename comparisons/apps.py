@@ -22,3 +22,9 @@ class ComparisonsConfig(AppConfig):
         from .pages import verdict_counts_by_objective
 
         return verdict_counts_by_objective(objectives)
+
+    def england_by_group(self, indicator) -> dict:
+        """England's latest figure for each (dimension, group) of one indicator, for its page."""
+        from .need_profiles import england_by_group
+
+        return england_by_group(indicator)

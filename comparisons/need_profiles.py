@@ -52,22 +52,31 @@ def need_profile_for_user_or_404(user, pk: int) -> NeedProfile:
     )
 
 
-def _same_dimension(published: str, code: str) -> bool:
-    return published.replace("_", "-") == code.replace("_", "-")
+def _dimension_key(code: str) -> str:
+    """DfE's files and the portal's dimensions may write a code with ``_`` or ``-``: the same code."""
+    return code.replace("_", "-")
 
 
-def _england(figures: list[GroupFigures], *, dimension: str, group: str) -> str:
-    mine = [
-        each
-        for each in figures
-        if _same_dimension(each.dimension, dimension) and each.group == group and each.england is not None
-    ]
-    if not mine:
-        return ""
-    latest = max(mine, key=lambda each: each.time_period)
-    value = latest.england
-    text = latest.measure.format_value(value.value) if value.value is not None else value.value_symbol
-    return f"{text} ({latest.period_label})" if text else ""
+def englands_latest_by_group(figures: list[GroupFigures]) -> dict[tuple[str, str], str]:
+    """England's latest published figure for each (dimension, group), with its year, as text."""
+    latest: dict[tuple[str, str], GroupFigures] = {}
+    for each in figures:
+        key = (_dimension_key(each.dimension), each.group)
+        if each.england is not None and (key not in latest or each.time_period > latest[key].time_period):
+            latest[key] = each
+    shown = {}
+    for key, each in latest.items():
+        value = each.england
+        text = each.measure.format_value(value.value) if value.value is not None else value.value_symbol
+        if text:
+            shown[key] = f"{text} ({each.period_label})"
+    return shown
+
+
+def england_by_group(indicator: PerformanceIndicator) -> dict[tuple[str, str], str]:
+    """England's latest figure for each group of this indicator's published measures by group."""
+    figures = published_values_by_group_for_indicators([indicator]).get(indicator.pk, [])
+    return englands_latest_by_group(figures)
 
 
 def need_profile_document(profile: NeedProfile, *, user) -> NeedProfileDocument:
@@ -83,12 +92,9 @@ def need_profile_document(profile: NeedProfile, *, user) -> NeedProfileDocument:
         )
     lines = group_lines(indicators, group=profile.group, user=user)
     published = published_values_by_group_for_indicators([line.indicator for line in lines])
-    dimension = profile.group.dimension.code
+    key = (_dimension_key(profile.group.dimension.code), profile.group.code)
     shown = tuple(
-        ProfileLine(
-            line,
-            _england(published.get(line.indicator.pk, []), dimension=dimension, group=profile.group.code),
-        )
+        ProfileLine(line, englands_latest_by_group(published.get(line.indicator.pk, [])).get(key, ""))
         for line in lines
     )
     return NeedProfileDocument(

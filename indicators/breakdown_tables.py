@@ -5,6 +5,7 @@ Beyond the officer's and the owning organisation's pages, small numbers are hidd
 ``disclosure.disclose``. The queries do not grow with the number of groups.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,6 +44,7 @@ class GroupRow:
     values: tuple[ShownValue, ...]  # one per period, oldest first
     gap: str  # the latest period's gap to the total, in words
     trend: Trend  # from the period before to the latest
+    england: str = ""  # England's latest published figure for the group, with its year
 
     @property
     def latest(self) -> ShownValue:
@@ -89,9 +91,17 @@ class DimensionTable:
     chart: GroupChart | None
 
     @property
+    def has_england(self) -> bool:
+        return any(row.england for row in self.rows)
+
+    @property
     def head(self) -> str:
         periods = "|".join(f"{label}:numeric" for label in self.period_labels)
-        return f"Group|{periods}|Compared with all children, {self.period_labels[-1]}|Since the period before"
+        england = "|England, latest published" if self.has_england else ""
+        return (
+            f"Group|{periods}|Compared with all children, {self.period_labels[-1]}|Since the period before"
+            + england
+        )
 
 
 @dataclass(frozen=True)
@@ -104,9 +114,16 @@ class Breakdowns:
 
 
 def indicator_breakdowns(
-    indicator: PerformanceIndicator, *, figures: list[Figure], exact: bool
+    indicator: PerformanceIndicator,
+    *,
+    figures: list[Figure],
+    exact: bool,
+    england: Mapping[tuple[str, str], str] | None = None,
 ) -> Breakdowns | None:
-    """The indicator's figures by group in the latest LATEST_PERIODS of these figures, or None."""
+    """The indicator's figures by group in the latest LATEST_PERIODS of these figures, or None.
+
+    ``england`` holds England's published figure by (dimension code, group code), where DfE
+    publishes the measure by those groups; the codes may be written with ``-`` or ``_``."""
     dimensions = indicator_dimensions(indicator)
     newest = sorted(figures, key=lambda figure: figure.period_start, reverse=True)[:LATEST_PERIODS]
     figures = newest[::-1]
@@ -127,7 +144,9 @@ def indicator_breakdowns(
     hidden = disclosure.hidden if hides else frozenset()
     small_base = disclosure.small_base if indicator.counts_children else frozenset()
     tables = tuple(
-        _table(indicator, dimension, figures, parts, hidden=hidden, small_base=small_base)
+        _table(
+            indicator, dimension, figures, parts, hidden=hidden, small_base=small_base, england=england or {}
+        )
         for dimension in dimensions
         if any((figure.pk, group.pk) in parts for figure in figures for group in dimension.groups)
     )
@@ -182,13 +201,25 @@ def _shown(indicator, source, key, *, hidden, small_base) -> ShownValue:
     return ShownValue(source.value, indicator.format_value(source.value), small_base=key in small_base)
 
 
-def _table(indicator, dimension: DimensionGroups, figures, parts, *, hidden, small_base) -> DimensionTable:
+def _table(
+    indicator, dimension: DimensionGroups, figures, parts, *, hidden, small_base, england
+) -> DimensionTable:
     code = dimension.dimension.code
+    england_code = code.replace("_", "-")
     total_values = tuple(
         _shown(indicator, figure, (figure.period.code, TOTAL, TOTAL), hidden=hidden, small_base=small_base)
         for figure in figures
     )
-    rows = [GroupRow(EVERYONE.capitalize(), True, total_values, "", _trend(indicator, total_values))]
+    rows = [
+        GroupRow(
+            EVERYONE.capitalize(),
+            True,
+            total_values,
+            "",
+            _trend(indicator, total_values),
+            england=england.get((england_code, ""), ""),
+        )
+    ]
     for group in dimension.groups:
         values = tuple(
             _shown(
@@ -203,7 +234,16 @@ def _table(indicator, dimension: DimensionGroups, figures, parts, *, hidden, sma
         if not any(value.text for value in values):
             continue
         gap = gap_in_words(indicator, values[-1], total_values[-1])
-        rows.append(GroupRow(group.label, False, values, gap, _trend(indicator, values)))
+        rows.append(
+            GroupRow(
+                group.label,
+                False,
+                values,
+                gap,
+                _trend(indicator, values),
+                england=england.get((england_code, group.code), ""),
+            )
+        )
     return DimensionTable(
         code=code,
         name=dimension.dimension.name,

@@ -187,6 +187,7 @@ def detail(request, pk: int):
                 indicator,
                 figures=[row.figure for row in rows if row.figure and (exact or row.figure.is_verified)],
                 exact=exact,
+                england=apps.get_app_config("comparisons").england_by_group(indicator),
             ),
         },
     )

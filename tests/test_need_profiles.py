@@ -177,9 +177,10 @@ def test_the_profile_page_makes_as_many_queries_with_2_indicators_as_with_20(
     assert counts[2] == counts[20]
 
 
-def test_the_profile_puts_englands_figure_for_the_same_group_beside_ours(
-    client, objective, officer, board_member
-):
+@pytest.fixture
+def suitable_accommodation_with_england(objective):
+    """Care leavers in suitable accommodation by age, 75% at 19 to 21 against 80% for all, with
+    DfE's real file mapped by age; gives the indicator, the 19 to 21 group and England's text."""
     from comparisons.demo import upload_path
     from comparisons.selectors import published_values_by_group
     from comparisons.services import published_file_import
@@ -202,7 +203,14 @@ def test_the_profile_puts_englands_figure_for_the_same_group_beside_ours(
         key=lambda each: each.time_period,
     )
     expected = f"{england.measure.format_value(england.england.value)} ({england.period_label})"
-    profile = NeedProfile.objects.create(group=ages["19-21"], title="Care leavers aged 19 to 21")
+    return indicator, ages["19-21"], expected
+
+
+def test_the_profile_puts_englands_figure_for_the_same_group_beside_ours(
+    client, officer, board_member, suitable_accommodation_with_england
+):
+    indicator, group, expected = suitable_accommodation_with_england
+    profile = NeedProfile.objects.create(group=group, title="Care leavers aged 19 to 21")
     need_profile_publish(profile=profile, user=officer, expected_version=1)
 
     client.force_login(board_member)
@@ -210,3 +218,16 @@ def test_the_profile_puts_englands_figure_for_the_same_group_beside_ours(
     assert "Care leavers in suitable accommodation" in text
     assert ">75%<" in text and ">80%<" in text and "5 points worse than all children" in text
     assert expected in text
+
+
+def test_the_indicator_page_puts_englands_figure_beside_each_group(
+    client, board_member, suitable_accommodation_with_england
+):
+    indicator, group, expected = suitable_accommodation_with_england
+    client.force_login(board_member)
+    text = page(client.get(indicator.get_absolute_url()))
+    table = text[text.index('id="breakdown-table-') :]
+    table = table[: table.index("</table>")]
+    assert "England, latest published" in table
+    row = next(row for row in table.split("<tr") if group.label in row)
+    assert ">75%<" in row and expected in row
