@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.breakdown_standards import standard_dimensions_ensure
-from indicators.choices import Frequency
+from indicators.choices import Frequency, Unit
 from indicators.models import (
     BreakdownDimension,
     BreakdownGroup,
@@ -27,6 +27,7 @@ from indicators.models import (
     FigureGroupValue,
     IndicatorDimension,
     NeedProfile,
+    PerformanceIndicator,
 )
 from indicators.need_profiles import need_profile_publish
 
@@ -78,16 +79,16 @@ def table_rows(text: str, table_id: str) -> tuple[list[str], list[list[str]]]:
     return cells_text(head), rows
 
 
-def number(text: str):
-    """A shown cell: an int, "c" when hidden, None when there is no figure."""
+def number(text: str, *, rates: bool = False):
+    """A shown cell: an int (a Decimal for a rate), "c" when hidden, None when there is no figure."""
     if text == "c":
         return "c"
     if text in ("", "–"):
         return None
-    return int(text.replace(",", ""))
+    return D(text.rstrip("%")) if rates else int(text.replace(",", ""))
 
 
-def indicator_page_reading(text: str, labels: dict[str, dict[str, str]]) -> dict:
+def indicator_page_reading(text: str, labels: dict[str, dict[str, str]], *, rates: bool = False) -> dict:
     """What the groups section shows: (period label, dimension, group) -> int or "c"; the total is
     (period, TOTAL, TOTAL), shared by every dimension's table."""
     shown = {}
@@ -95,7 +96,7 @@ def indicator_page_reading(text: str, labels: dict[str, dict[str, str]]) -> dict
         head, rows = table_rows(text, f"breakdown-table-{code}")
         periods = head[1:-2]  # Group | periods... | compared with | since
         for row in rows:
-            label, values = row[0], [number(each) for each in row[1 : 1 + len(periods)]]
+            label, values = row[0], [number(each, rates=rates) for each in row[1 : 1 + len(periods)]]
             key = (TOTAL, TOTAL) if label == TOTAL.capitalize() else (code, groups[label])
             for period, value in zip(periods, values, strict=True):
                 if value is None:
@@ -134,16 +135,12 @@ def standard(db):
     }
 
 
-@pytest.fixture
-def children_looked_after(standard):
-    indicator = factories.IndicatorFactory(
-        title="Children looked after", frequency=Frequency.QUARTERLY, counts_children=True
-    )
+def add_quarters(indicator, standard, last) -> dict:
+    """QUARTERS' figures, verified, the newest in the quarter ``last``: the truth the reader seeks."""
     for order, code in enumerate(["uasc", "age_band"], start=1):
         dimension = next(iter(standard[code].values())).dimension
         IndicatorDimension.objects.create(indicator=indicator, dimension=dimension, order=order)
-    start = last_ended_period(Frequency.QUARTERLY)
-    starts = [start]
+    starts = [last]
     for _ in QUARTERS[1:]:
         starts.insert(0, starts[0].previous())
     truth = {}
@@ -160,7 +157,15 @@ def children_looked_after(standard):
                     figure=figure, group=standard[code][group_code], value=D(value)
                 )
                 truth[figure.period.label, code, group_code] = value
-    return indicator, truth
+    return truth
+
+
+@pytest.fixture
+def children_looked_after(standard):
+    indicator = factories.IndicatorFactory(
+        title="Children looked after", frequency=Frequency.QUARTERLY, counts_children=True
+    )
+    return indicator, add_quarters(indicator, standard, last_ended_period(Frequency.QUARTERLY))
 
 
 def labels(standard) -> dict[str, dict[str, str]]:
@@ -229,3 +234,91 @@ def test_the_attacker_finds_a_value_a_page_would_give_away(standard):
     truth = {("Q1", TOTAL, TOTAL): 40, ("Q1", "uasc", "yes"): 3, ("Q1", "uasc", "no"): 37}
     shown = {("Q1", TOTAL, TOTAL): 40, ("Q1", "uasc", "yes"): "c", ("Q1", "uasc", "no"): 37}
     assert exposed(shown, truth, {"uasc": ["yes", "no"]}) == [("Q1", "uasc", "yes")] * 2
+
+
+# Children in each group beyond those counted, for a rate: each dimension's add up to the same.
+EXTRA = {"uasc": {"yes": 10, "no": 40}, "age_band": dict.fromkeys(QUARTERS[0]["age_band"], 10)}
+
+
+def add_rate_quarters(indicator, standard, last) -> None:
+    """QUARTERS' counts as the numerators of a percentage, verified, the newest in the quarter ``last``."""
+    for order, code in enumerate(["uasc", "age_band"], start=1):
+        dimension = next(iter(standard[code].values())).dimension
+        IndicatorDimension.objects.create(indicator=indicator, dimension=dimension, order=order)
+    starts = [last]
+    for _ in QUARTERS[1:]:
+        starts.insert(0, starts[0].previous())
+    for start, quarter in zip(starts, QUARTERS, strict=True):
+        counted = sum(quarter["uasc"].values())
+        children = counted + sum(EXTRA["uasc"].values())
+        figure = factories.FigureFactory(
+            indicator=indicator,
+            period_start=start.start,
+            value=(D(counted) / children * 100).quantize(D("0.1")),
+            numerator=D(counted),
+            denominator=D(children),
+            status=Figure.Status.VERIFIED,
+        )
+        for code, values in quarter.items():
+            for group_code, value in values.items():
+                children = value + EXTRA[code][group_code]
+                FigureGroupValue.objects.create(
+                    figure=figure,
+                    group=standard[code][group_code],
+                    numerator=D(value),
+                    denominator=D(children),
+                    value=(D(value) / children * 100).quantize(D("0.1")),
+                )
+
+
+def test_the_reports_disparities_list_no_group_the_indicator_page_hides(
+    client, board_member, councillor, officer, standard, demo_strategy
+):
+    """The bi-annual report lists each group notably worse than all children with its gap ("20
+    points worse"): with the total's rate shown, that gives the group's rate back, so the report
+    must list no group the indicator page hides, and agree with the page on those it shows. (The
+    page shows rates without their parts, so no count can be worked out from them.)"""
+    import datetime
+
+    from board.models import EvaluationReport
+    from board.reports import latest_ended_half_year
+
+    indicator = (
+        PerformanceIndicator.objects.filter(objective__strategy=demo_strategy.strategy, computation="")
+        .order_by("objective__number", "position")
+        .first()
+    )
+    indicator.unit, indicator.polarity, indicator.counts_children = Unit.PERCENTAGE, "higher", True
+    indicator.frequency, indicator.disparity_threshold = Frequency.QUARTERLY, D(0)
+    indicator.save()
+    half_year = latest_ended_half_year()
+    add_rate_quarters(
+        indicator,
+        standard,
+        last_ended_period(Frequency.QUARTERLY, today=half_year.end + datetime.timedelta(1)),
+    )
+    report = factories.compiled_report(demo_strategy.strategy, status=EvaluationReport.Status.PUBLISHED)
+
+    client.force_login(councillor)  # a councillor does not read the Board's report
+    assert client.get(report.get_absolute_url()).status_code == 403
+    client.force_login(board_member)
+    url = reverse("indicators:detail", kwargs={"pk": indicator.pk})
+    shown = indicator_page_reading(page(client.get(url)), labels(standard), rates=True)
+    assert {key for key, value in shown.items() if value == "c"}, "Nothing is hidden: the test proves nothing"
+
+    text = page(client.get(report.get_absolute_url()))
+    listed = re.findall(
+        rf"{re.escape(indicator.title)}, ([^:<]+): ([^<]+?), ([0-9.]+) points worse than all children\.", text
+    )
+    assert listed, "The report lists no group: the test proves nothing"
+    names = {"unaccompanied asylum-seeking children": "uasc", "age band": "age_band"}
+    for period, group_text, gap in listed:
+        [(code, group_code)] = [
+            (code, group_code)
+            for name, code in names.items()
+            for label, group_code in labels(standard)[code].items()
+            if group_text == f"{name} {label.lower()}" or group_text == f"{name} {label}"
+        ]
+        key = (period, code, group_code)
+        assert shown[key] != "c", f"The report gives {key}'s rate away, hidden on the indicator page"
+        assert shown[period, TOTAL, TOTAL] - D(gap) == shown[key]
