@@ -107,6 +107,17 @@ def indicator_page_reading(text: str, labels: dict[str, dict[str, str]], *, rate
     return shown
 
 
+def chart_bars(text: str, code: str) -> dict[str, tuple[float, str]]:
+    """The bar chart of a dimension's latest period: group label -> (bar width, the value written)."""
+    match = re.search(rf'aria-labelledby="breakdown-{code}-title.*?</svg>', text, flags=re.S)
+    assert match, f"No chart for {code}"
+    bars = re.findall(
+        r'text-anchor="end"[^>]*>([^<]*)</text>\s*<rect[^>]*width="([0-9.]+)"[^>]*/>\s*<text[^>]*>([^<]*)</text>',
+        match.group(0),
+    )
+    return {label: (float(width), value) for label, width, value in bars}
+
+
 def exposed(shown: dict, truth: dict, dimensions: dict[str, list[str]]) -> list:
     """The hidden cells the independent attacker can work out from what is shown."""
     periods = sorted({key[0] for key in shown})
@@ -200,6 +211,20 @@ def test_no_hidden_value_follows_from_the_indicator_page_and_the_profile_of_need
     assert hidden, "Nothing is hidden: the test proves nothing"
     assert all(shown[key] == truth[key] for key in set(shown) - hidden)
     assert all(truth[key] > 5 for key in set(shown) - hidden if key[1] != TOTAL)
+    # The bar chart of the latest quarter draws no bar for a hidden group: its length would tell.
+    latest = list(dict.fromkeys(key[0] for key in truth))[-1]  # the truth is entered oldest first
+    text = page(client.get(url))
+    hidden_bars = 0
+    for code, groups in labels(standard).items():
+        bars = chart_bars(text, code)
+        assert set(bars) == {label for label, group in groups.items() if (latest, code, group) in truth}
+        for label, (width, value) in bars.items():
+            if shown[latest, code, groups[label]] == "c":
+                hidden_bars += 1
+                assert (width, value) == (0.0, "c (not shown)"), (label, width, value)
+            else:
+                assert width > 0 and value == str(shown[latest, code, groups[label]])
+    assert hidden_bars
 
     # The profile of need for UASC children shows the latest quarter's UASC figure and total: what
     # it shows is added to what the reader knows, and must not show a figure the page hid.
