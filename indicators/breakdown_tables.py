@@ -18,7 +18,9 @@ from .models import Figure, FigureGroupValue, PerformanceIndicator
 from .suppression import SUPPRESSED, suppression_note
 
 LATEST_PERIODS = 3
-CHART_WIDTH, BAR_HEIGHT, LABEL_WIDTH, VALUE_WIDTH = 640, 28, 220, 90
+# Each group takes a row: its name above its bar, the figure after the bar. Text is 28 units in a
+# drawing 640 wide, so at least 12 px on a 320 px phone (the drawing is about 290 px wide there).
+CHART_WIDTH, ROW_HEIGHT, BAR_HEIGHT, VALUE_WIDTH, FONT_SIZE = 640, 74, 28, 210, 28
 SMALL_BASE_NOTE = "based on fewer than 20 children"
 EVERYONE = "all children"
 
@@ -55,8 +57,12 @@ class GroupRow:
 class Bar:
     label: str
     value_text: str
-    y: int
+    y: int  # the top of the bar; the group's name sits above it
     width: float
+
+    @property
+    def label_y(self) -> int:
+        return self.y - 8
 
     @property
     def text_y(self) -> int:
@@ -74,8 +80,8 @@ class GroupChart:
     total_text: str
     height: int
     width: int = CHART_WIDTH
-    bar_left: int = LABEL_WIDTH
-    bar_height: int = BAR_HEIGHT - 8
+    bar_height: int = BAR_HEIGHT
+    font_size: int = FONT_SIZE
 
     @property
     def total_line_bottom(self) -> int:
@@ -300,7 +306,7 @@ def _chart(indicator, name: str, period_label: str, rows: list[GroupRow]) -> Gro
     largest = max(values, default=None)
     if not groups or not largest or largest <= 0:
         return None
-    span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    span = CHART_WIDTH - VALUE_WIDTH
     bars = []
     for index, row in enumerate(groups):
         value = row.latest.comparable
@@ -308,8 +314,8 @@ def _chart(indicator, name: str, period_label: str, rows: list[GroupRow]) -> Gro
         text = row.latest.text or "not entered"
         if row.latest.hidden:
             text = "c (not shown)"
-        bars.append(Bar(row.label, text, 4 + index * BAR_HEIGHT, round(width, 1)))
-    total_x = LABEL_WIDTH + float(total.comparable / largest) * span if total.comparable is not None else None
+        bars.append(Bar(row.label, text, index * ROW_HEIGHT + ROW_HEIGHT - BAR_HEIGHT - 6, round(width, 1)))
+    total_x = float(total.comparable / largest) * span if total.comparable is not None else None
     described = "; ".join(f"{row.label}: {bar.value_text}" for row, bar in zip(groups, bars, strict=True))
     return GroupChart(
         title=f"{indicator.title} by {name.lower()}, {period_label}",
@@ -317,7 +323,7 @@ def _chart(indicator, name: str, period_label: str, rows: list[GroupRow]) -> Gro
         bars=tuple(bars),
         total_x=round(total_x, 1) if total_x is not None else None,
         total_text=total.text,
-        height=8 + len(bars) * BAR_HEIGHT,
+        height=len(bars) * ROW_HEIGHT + 4,
     )
 
 

@@ -88,3 +88,12 @@ def test_the_breakdown_pages_pass_the_accessibility_scan_and_reflow(
     assert_accessible(page)
     assert page.get_by_role("cell", name="c", exact=True).first.is_visible()
     reflows(page, live_server, [indicator.get_absolute_url()])
+
+    # On a 320 px phone the groups chart's words are still at least 12 px high.
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}{indicator.get_absolute_url()}")
+    sizes = page.eval_on_selector_all(
+        "#by-group ~ figure.app-chart svg text",
+        "texts => texts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)",
+    )
+    assert sizes and min(sizes) >= 12, sizes

@@ -112,7 +112,7 @@ def chart_bars(text: str, code: str) -> dict[str, tuple[float, str]]:
     match = re.search(rf'aria-labelledby="breakdown-{code}-title.*?</svg>', text, flags=re.S)
     assert match, f"No chart for {code}"
     bars = re.findall(
-        r'text-anchor="end"[^>]*>([^<]*)</text>\s*<rect[^>]*width="([0-9.]+)"[^>]*/>\s*<text[^>]*>([^<]*)</text>',
+        r'<text[^>]*>([^<]*)</text>\s*<rect[^>]*width="([0-9.]+)"[^>]*/>\s*<text[^>]*>([^<]*)</text>',
         match.group(0),
     )
     return {label: (float(width), value) for label, width, value in bars}
