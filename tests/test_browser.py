@@ -394,8 +394,8 @@ def test_a_councillor_reads_the_latest_newsletter_and_the_archive(
     page.get_by_role("link", name="September 2026").click()
     assert page.get_by_text("September's news for corporate parents.").is_visible()
     page.goto(f"{live_server.url}{reverse('account')}")
-    page.get_by_role("button", name="Stop newsletter emails").click()
-    assert page.get_by_text("You will no longer get newsletter emails.").is_visible()
+    page.get_by_role("button", name="Turn off emails: the corporate parenting newsletter").click()
+    assert page.get_by_text("The corporate parenting newsletter: turned off.").is_visible()
     assert_accessible(page)
 
 
