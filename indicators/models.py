@@ -481,19 +481,28 @@ class ReopenRequest(models.Model):
         return f"Request to reopen {self.figure}"
 
 
-class ReopenRequestNotification(models.Model):
-    """One email telling one officer a contributor asks to reopen a figure: claimed before sending.
+class EmailClaim(models.Model):
+    """One email to one person, claimed before it is sent and marked once it is.
 
-    Unique per request and officer, so a retried or redelivered job never emails anyone twice.
+    Each kind is unique per job and recipient, so a retried or redelivered job never emails
+    anyone twice.
     """
 
-    request = models.ForeignKey(ReopenRequest, on_delete=models.CASCADE, related_name="notifications")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-claimed_at"]
+
+
+class ReopenRequestNotification(EmailClaim):
+    """One email telling one officer a contributor asks to reopen a figure."""
+
+    request = models.ForeignKey(ReopenRequest, on_delete=models.CASCADE, related_name="notifications")
+
+    class Meta(EmailClaim.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "recipient"], name="one_reopen_request_email_per_person"
@@ -504,19 +513,12 @@ class ReopenRequestNotification(models.Model):
         return f"{self.request} emailed to {self.recipient}"
 
 
-class OrganisationReminderNotification(models.Model):
-    """One reminder email to one contributor: claimed before sending, marked after.
-
-    Unique per reminder and person, so a retried or redelivered job never emails anyone twice.
-    """
+class OrganisationReminderNotification(EmailClaim):
+    """One reminder email to one contributor."""
 
     reminder = models.ForeignKey(OrganisationReminder, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-claimed_at"]
+    class Meta(EmailClaim.Meta):
         constraints = [
             models.UniqueConstraint(fields=["reminder", "recipient"], name="one_reminder_email_per_person")
         ]
