@@ -73,10 +73,14 @@ def report_renderings_refresh(*, report: EvaluationReport, csv: bool = False) ->
     return stored
 
 
-def report_rendering(*, report: EvaluationReport, exact: bool) -> ReportRendering:
-    """The stored body and CSV for the reader's audience; rendered now and stored if missing or stale."""
+def report_rendering(*, report: EvaluationReport, exact: bool, only_csv: bool = False) -> ReportRendering:
+    """The stored body and CSV for the reader's audience; rendered now and stored if missing or stale.
+    A download asks `only_csv`, so the body (the larger by far) is not read for it."""
     audience = audience_for(exact=exact)
-    rendering = ReportRendering.objects.filter(report=report, audience=audience).first()
+    renderings = ReportRendering.objects.filter(report=report, audience=audience)
+    if only_csv:
+        renderings = renderings.defer("html")
+    rendering = renderings.first()
     if rendering is not None and rendering.is_current_for(report):
         return rendering
     with transaction.atomic():  # one request renders at a time; the others then read its work

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caching.fragments import page_part_render
 from core.forms import posted_data, posted_files
 from core.pagination import paginate
 from core.versions import EditConflict
@@ -145,23 +146,31 @@ def _report_context(report: EvaluationReport, user, exact: bool) -> dict:
 def report_detail(request, pk: int):
     """The stored body of the version for the reader's audience, inside the page's layout."""
     report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
-    manage = request.user.has_perm(MANAGE_REPORTS)
-    changed = manage and data_changed_since(report)
+    content = page_part_render(
+        request,
+        template="board/report_content.html",
+        context=lambda: report_page_context(report, request.user),
+    )
+    return render(request, "board/report.html", {"heading": report.heading, "content": content})
+
+
+def report_page_context(report: EvaluationReport, user) -> dict:
+    manage = user.has_perm(MANAGE_REPORTS)
     submitted = report.status == EvaluationReport.Status.SUBMITTED
     approved = report.status == EvaluationReport.Status.APPROVED
     rendering = report_rendering(report=report, exact=manage)
-    context = {
+    return {
         "report": report,
         "heading": report.heading,
         "body": rendering.body,
         "exact": manage,
         "manage": manage,
-        "may_approve": submitted and may_approve(request.user, report),
-        "data_changed": changed,
+        "may_approve": submitted and may_approve(user, report),
+        # Checked again whenever the data version moves on, since the part is kept until then.
+        "data_changed": manage and data_changed_since(report),
         "missing_comments": rendering.missing_comments() if report.is_draft else [],
         "publish_form": PublishForm() if manage and approved else None,
     }
-    return render(request, "board/report.html", context)
 
 
 @permission_required(MANAGE_REPORTS, raise_exception=True)
@@ -321,7 +330,7 @@ def report_pdf(request, pk: int):
 def report_csv(request, pk: int):
     """The report's figures as raw values in CSV, with the same small-number rule as its page."""
     report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
-    rendering = report_rendering(report=report, exact=request.user.has_perm(MANAGE_REPORTS))
+    rendering = report_rendering(report=report, exact=request.user.has_perm(MANAGE_REPORTS), only_csv=True)
     response = HttpResponse(rendering.csv.encode(), content_type="text/csv; charset=utf-8")
     code = half_year(report.period_start).code.replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.csv"'

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # The portal's own apps; tests/test_architecture.py holds the layers they import along.
     "core",
+    "caching",
     "portal",
     "objectives",
     "indicators",

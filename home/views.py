@@ -17,6 +17,7 @@ from board.selectors import (
     open_actions_owned_by,
     report_due,
 )
+from caching.fragments import page_part_render
 from communications.models import CorporateParentGuidance
 from communications.selectors import feedback_not_acted_on, latest_published_newsletter
 from indicators.forms import BatchVerifyForm
@@ -38,11 +39,17 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     """Each person's starting page: what their roles need first."""
-    user = request.user
+    content = page_part_render(
+        request, template="home/home_content.html", context=lambda: home_context(request.user)
+    )
+    return render(request, "home/home.html", {"content": content})
+
+
+def home_context(user) -> dict:
     strategy = Strategy.objects.current()
     context = {"strategy": strategy, "roles": user.role_names}
     if strategy is None:
-        return render(request, "home/home.html", context)
+        return context
     today = timezone.localdate()
     if user.has_perm("objectives.manage_strategy"):
         context["attention"] = officer_attention(strategy)
@@ -77,7 +84,7 @@ def home(request):
     if user.has_perm("objectives.view_strategy"):
         context["objectives"] = list(Objective.objects.filter(strategy=strategy).with_progress())
         context["duties"] = list(strategy.duties.all())
-    return render(request, "home/home.html", context)
+    return context
 
 
 def account(request):

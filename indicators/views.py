@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caching.fragments import page_part_render
 from core.forms import posted_data, posted_files
 from core.pagination import paginate
 from core.versions import EditConflict
@@ -101,6 +102,15 @@ def period_from_url(indicator: PerformanceIndicator, start: str) -> Period:
 @permission_required("indicators.view_performanceindicator", raise_exception=True)
 def indicator_list(request):
     strategy = current_strategy_or_404()
+    content = page_part_render(
+        request,
+        template="indicators/list_content.html",
+        context=lambda: indicator_list_context(request, strategy),
+    )
+    return render(request, "indicators/list.html", {"content": content})
+
+
+def indicator_list_context(request, strategy) -> dict:
     indicators = PerformanceIndicator.objects.filter(objective__strategy=strategy).with_details()
     # Links made before the rating and the timeliness were apart say ``rag``: each value still works.
     earlier = request.GET.get("rag", "")
@@ -124,27 +134,22 @@ def indicator_list(request):
         statuses = [status for status in statuses if has_performance(status, filters["performance"])]
     pagination = paginate(request, statuses, label="Pages of the indicators")
     shown = pagination.items
-    return render(
-        request,
-        "indicators/list.html",
-        {
-            "strategy": strategy,
-            "statuses": shown,
-            "pagination": pagination,
-            "verdicts": apps.get_app_config("comparisons").latest_verdicts_by_indicator(
-                [status.indicator for status in shown]
-            ),
-            "filters": filters,
-            "objectives": list(strategy.objectives.all()),
-            "organisations": list(
-                Organisation.objects.filter(indicators__objective__strategy=strategy).distinct()
-            ),
-            "timeliness_choices": list(TIMELINESS_LABELS.items()),
-            "performance_choices": list(PERFORMANCE_LABELS.items()),
-            "data_as_at": states_data_as_at(shown),
-            "is_filtered": any(filters.values()),
-        },
-    )
+    organisations = Organisation.objects.filter(indicators__objective__strategy=strategy).distinct()
+    return {
+        "strategy": strategy,
+        "statuses": shown,
+        "pagination": pagination,
+        "verdicts": apps.get_app_config("comparisons").latest_verdicts_by_indicator(
+            [status.indicator for status in shown]
+        ),
+        "filters": filters,
+        "objectives": list(strategy.objectives.all()),
+        "organisations": list(organisations),
+        "timeliness_choices": list(TIMELINESS_LABELS.items()),
+        "performance_choices": list(PERFORMANCE_LABELS.items()),
+        "data_as_at": states_data_as_at(shown),
+        "is_filtered": any(filters.values()),
+    }
 
 
 @permission_required("indicators.view_performanceindicator", raise_exception=True)
@@ -153,11 +158,20 @@ def detail(request, pk: int):
     indicator = get_object_or_404(
         PerformanceIndicator.objects.with_details(), pk=pk, objective__strategy=strategy
     )
+    content = page_part_render(
+        request,
+        template="indicators/detail_content.html",
+        context=lambda: indicator_page_context(indicator, user=request.user),
+    )
+    return render(request, "indicators/detail.html", {"indicator": indicator, "content": content})
+
+
+def indicator_page_context(indicator, *, user) -> dict:
     today = timezone.localdate()
-    [status] = indicator_statuses([indicator], user=request.user, today=today)
+    [status] = indicator_statuses([indicator], user=user, today=today)
     # The status summary reads the stored state, as the overview and the list do.
-    [summary] = state_views([indicator], user=request.user)
-    exact = sees_exact_figures(request.user, indicator)
+    [summary] = state_views([indicator], user=user)
+    exact = sees_exact_figures(user, indicator)
     rows = [row for row in status.rows if row.period.has_ended(today)]
     history = []
     if exact:
@@ -166,31 +180,28 @@ def detail(request, pk: int):
             .select_related("figure", "changed_by")
             .order_by("-changed_at", "-pk")[:50]
         )
-    return render(
-        request,
-        "indicators/detail.html",
-        {
-            "indicator": indicator,
-            "status": status,
-            "summary": summary,
-            "rows": rows,
-            "data_as_at": states_data_as_at([summary]),
-            "chart": indicator_chart(indicator, status.rows, today),
-            "has_demo_figures": any(row.figure and row.figure.is_demo for row in rows),
-            "exact": exact,
-            "can_enter": can_enter_figures_for(request.user, indicator),
-            "can_verify": request.user.has_perm("indicators.verify_figure"),
-            "can_set_targets": request.user.has_perm("indicators.change_target"),
-            "history": list(history),
-            "comparisons": apps.get_app_config("comparisons").indicator_comparison_sections(indicator),
-            "breakdowns": indicator_breakdowns(
-                indicator,
-                figures=[row.figure for row in rows if row.figure and (exact or row.figure.is_verified)],
-                exact=exact,
-                england=apps.get_app_config("comparisons").england_by_group(indicator),
-            ),
-        },
-    )
+    comparisons = apps.get_app_config("comparisons")
+    return {
+        "indicator": indicator,
+        "status": status,
+        "summary": summary,
+        "rows": rows,
+        "data_as_at": states_data_as_at([summary]),
+        "chart": indicator_chart(indicator, status.rows, today),
+        "has_demo_figures": any(row.figure and row.figure.is_demo for row in rows),
+        "exact": exact,
+        "can_enter": can_enter_figures_for(user, indicator),
+        "can_verify": user.has_perm("indicators.verify_figure"),
+        "can_set_targets": user.has_perm("indicators.change_target"),
+        "history": list(history),
+        "comparisons": comparisons.indicator_comparison_sections(indicator),
+        "breakdowns": indicator_breakdowns(
+            indicator,
+            figures=[row.figure for row in rows if row.figure and (exact or row.figure.is_verified)],
+            exact=exact,
+            england=comparisons.england_by_group(indicator),
+        ),
+    }
 
 
 def figure_edit(request, pk: int, start: str):

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
+from caching.fragments import page_part_render
 from core.forms import posted_data
 from core.versions import EditConflict
 
@@ -16,29 +17,34 @@ from .services import action_progress_record, can_record_progress
 @permission_required("objectives.view_strategy", raise_exception=True)
 def overview(request):
     strategy = current_strategy_or_404()
+    content = page_part_render(
+        request,
+        template="objectives/overview_content.html",
+        context=lambda: overview_context(strategy, user=request.user),
+    )
+    return render(request, "objectives/overview.html", {"strategy": strategy, "content": content})
+
+
+def overview_context(strategy, *, user) -> dict:
     objectives = list(strategy.objectives.with_progress().prefetch_related("links"))
     # Indicators are measured above the strategy: their app answers through the app registry.
     indicators = apps.get_app_config("indicators")
-    performance = indicators.performance_by_objective(strategy, user=request.user)
+    performance = indicators.performance_by_objective(strategy, user=user)
     for objective in objectives:
         objective.performance = performance[objective.pk]
         objective.performance_cells = objective.performance.cells(objective.number)
-    return render(
-        request,
-        "objectives/overview.html",
-        {
-            "strategy": strategy,
-            "sections": list(strategy.sections.all()),
-            "key_documents": list(strategy.key_documents.all()),
-            "outcomes": list(strategy.outcomes.prefetch_related("every_child_matters")),
-            "duties": list(strategy.duties.all()),
-            "objectives": objectives,
-            "performance_columns": indicators.performance_columns(),
-            "data_as_at": indicators.data_as_at(performance),
-            "has_exceptions": any(objective.performance.exceptions for objective in objectives),
-            "compared": apps.get_app_config("comparisons").verdict_counts_by_objective(objectives),
-        },
-    )
+    return {
+        "strategy": strategy,
+        "sections": list(strategy.sections.all()),
+        "key_documents": list(strategy.key_documents.all()),
+        "outcomes": list(strategy.outcomes.prefetch_related("every_child_matters")),
+        "duties": list(strategy.duties.all()),
+        "objectives": objectives,
+        "performance_columns": indicators.performance_columns(),
+        "data_as_at": indicators.data_as_at(performance),
+        "has_exceptions": any(objective.performance.exceptions for objective in objectives),
+        "compared": apps.get_app_config("comparisons").verdict_counts_by_objective(objectives),
+    }
 
 
 @permission_required("objectives.view_objective", raise_exception=True)

@@ -15,7 +15,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 LAYERS = [
     # Shared parts with no models: GOV.UK form layout and template tags, middleware, addresses.
     # With them, bookkeeping that knows no domain: the outbox of background jobs, rate-limit counts.
-    {"core", "outbox", "limits"},
+    # Rendered parts of pages kept until the data next changes.
+    {"core", "outbox", "limits", "caching"},
     # The audit log records changes to every model through signals; it needs no app's code.
     {"audit"},
     # Accounts (app label "portal"): the user, roles, organisations' people, two-factor sign-in.
