@@ -107,8 +107,8 @@ _.svg_y_ticks  # indicators/charts.py:47
 _.axis_bottom  # indicators/charts.py:51
 _.axis_left  # indicators/charts.py:55
 _.axis_right  # indicators/charts.py:59
-_.has_not_verified  # indicators/charts.py: read by templates/includes/chart.html
-_.has_sent_back  # indicators/charts.py: read by templates/includes/chart.html
+_.has_not_verified  # indicators/charts.py: read by chart_figure_html
+_.has_sent_back  # indicators/charts.py: read by chart_figure_html
 NARROWEST_SHOWN  # indicators/charts.py: read by tests/test_charts.py
 MIN_TEXT_PX  # indicators/charts.py: read by tests/test_charts.py
 _.updated_by  # indicators/figures.py:187

@@ -117,14 +117,20 @@ class ReportHeading:
 
 
 class EvaluationReportQuerySet(models.QuerySet):
-    def for_page(self):
-        """Without the snapshot: its pages serve the stored body, and read only the heading's words
-        and what tells whether the stored body is still current (`EvaluationReport.words_stamp`)."""
-        comments = IndicatorComment.objects.filter(report=models.OuterRef("pk")).order_by().values("report")
+    def for_heading(self):
+        """Without the snapshot, but with the words of its heading: enough for a download or a
+        page whose content is kept (see `caching`)."""
         return self.defer("snapshot").annotate(
             heading_council=KT("snapshot__council"),
             heading_strategy=KT("snapshot__strategy"),
             heading_period_label=KT("snapshot__period__label"),
+        )
+
+    def for_page(self):
+        """Without the snapshot: its pages serve the stored body, and read only the heading's words
+        and what tells whether the stored body is still current (`EvaluationReport.words_stamp`)."""
+        comments = IndicatorComment.objects.filter(report=models.OuterRef("pk")).order_by().values("report")
+        return self.for_heading().annotate(
             comments_count=models.Subquery(comments.annotate(n=models.Count("pk")).values("n")),
             comments_versions=models.Subquery(comments.annotate(n=models.Sum("version")).values("n")),
             comments_updated=models.Subquery(comments.annotate(n=models.Max("updated_at")).values("n")),

@@ -145,7 +145,7 @@ def _report_context(report: EvaluationReport, user, exact: bool) -> dict:
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_detail(request, pk: int):
     """The stored body of the version for the reader's audience, inside the page's layout."""
-    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
+    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_heading())
     content = page_part_render(
         request,
         template="board/report_content.html",
@@ -317,7 +317,7 @@ def report_step(request, pk: int, step: str):
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_pdf(request, pk: int):
     """The stored Board paper; rendered here only if its job has not run yet."""
-    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
+    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.defer("snapshot"))
     if not (report.pdf and report.pdf_status == report.status):
         report = report_pdf_render(report_id=report.pk)
     with report.pdf.open("rb") as stored:

@@ -1,12 +1,16 @@
 """Small server-drawn charts of an indicator's last eight periods, and its direction of travel.
 
-The geometry is worked out here and drawn by ``indicators/includes/sparkline.html``
-as inline SVG styled by the portal's stylesheet (no inline styles); the values are
-also given in words, for screen readers and for anyone who cannot tell the marks apart.
+The geometry is worked out and drawn here as inline SVG styled by the portal's
+stylesheet (no inline styles); the values are also given in words, for screen
+readers and for anyone who cannot tell the marks apart. A list of indicators draws
+one per row, so the markup is written here rather than by the template engine.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from .choices import Polarity, Trend, Unit
 
@@ -34,6 +38,29 @@ class Sparkline:
     @property
     def has_points(self) -> bool:
         return bool(self.marks)
+
+    @property
+    def html(self) -> SafeString:
+        if not self.has_points:
+            return mark_safe('<span class="govuk-body-s">No figures yet</span>')
+        size = f'viewBox="0 0 {self.width} {self.height}" width="{self.width}" height="{self.height}"'
+        parts = [
+            f'<svg class="app-sparkline" xmlns="http://www.w3.org/2000/svg" {size} role="img" '
+            f'aria-label="Last eight periods: {escape(self.words)}" focusable="false">'
+        ]
+        if self.target_y is not None:
+            parts.append(
+                f'<line class="app-sparkline__target" x1="0" x2="{self.width}" '
+                f'y1="{self.target_y}" y2="{self.target_y}"></line>'
+            )
+        parts.append(f'<polyline class="app-sparkline__line" points="{self.line}"></polyline>')
+        for mark in self.marks:
+            hollow = "" if mark.verified else " app-sparkline__mark--unverified"
+            parts.append(
+                f'<circle class="app-sparkline__mark{hollow}" cx="{mark.x}" cy="{mark.y}" r="2.5"></circle>'
+            )
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # noqa: S308  numbers as written, the words escaped
 
 
 def _scale(values: list[Decimal]):

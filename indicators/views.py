@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -155,8 +155,9 @@ def indicator_list_context(request, strategy) -> dict:
 @permission_required("indicators.view_performanceindicator", raise_exception=True)
 def detail(request, pk: int):
     strategy = current_strategy_or_404()
+    # The layout needs only the names; the actions are read when the content is rendered.
     indicator = get_object_or_404(
-        PerformanceIndicator.objects.with_details(), pk=pk, objective__strategy=strategy
+        PerformanceIndicator.objects.select_related("objective", "owner"), pk=pk, objective__strategy=strategy
     )
     content = page_part_render(
         request,
@@ -167,6 +168,7 @@ def detail(request, pk: int):
 
 
 def indicator_page_context(indicator, *, user) -> dict:
+    prefetch_related_objects([indicator], "actions__objective")
     today = timezone.localdate()
     [status] = indicator_statuses([indicator], user=user, today=today)
     # The status summary reads the stored state, as the overview and the list do.
