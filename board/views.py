@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from caching.fragments import page_part_render
+from caching.fragments import fragment_render, page_part_render
 from core.forms import posted_data, posted_files
 from core.pagination import paginate
 from core.versions import EditConflict
@@ -145,13 +145,19 @@ def _report_context(report: EvaluationReport, user, exact: bool) -> dict:
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_detail(request, pk: int):
     """The stored body of the version for the reader's audience, inside the page's layout."""
-    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_heading())
+    # Without the snapshot, whose JSON the database would otherwise read at every visit.
+    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.defer("snapshot"))
     content = page_part_render(
         request,
         template="board/report_content.html",
-        context=lambda: report_page_context(report, request.user),
+        context=lambda: report_page_context(report_for_page(report.pk), request.user),
     )
-    return render(request, "board/report.html", {"heading": report.heading, "content": content})
+    period_label = half_year(report.period_start).label
+    return render(request, "board/report.html", {"period_label": period_label, "content": content})
+
+
+def report_for_page(pk: int) -> EvaluationReport:
+    return EvaluationReport.objects.for_page().select_related("meeting", "strategy", "approved_by").get(pk=pk)
 
 
 def report_page_context(report: EvaluationReport, user) -> dict:
@@ -329,9 +335,14 @@ def report_pdf(request, pk: int):
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_csv(request, pk: int):
     """The report's figures as raw values in CSV, with the same small-number rule as its page."""
-    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.for_page())
-    rendering = report_rendering(report=report, exact=request.user.has_perm(MANAGE_REPORTS), only_csv=True)
-    response = HttpResponse(rendering.csv.encode(), content_type="text/csv; charset=utf-8")
+    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.defer("snapshot"))
+    exact = request.user.has_perm(MANAGE_REPORTS)
+    csv = fragment_render(
+        name="report-csv",
+        vary=(report.pk, exact),
+        render=lambda: report_rendering(report=report_for_page(report.pk), exact=exact, only_csv=True).csv,
+    )
+    response = HttpResponse(csv.encode(), content_type="text/csv; charset=utf-8")
     code = half_year(report.period_start).code.replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.csv"'
     return response
