@@ -68,11 +68,14 @@ from .services import (
 MANAGE_REPORTS = "board.change_evaluationreport"
 
 
+# What a kept report page and the downloads read of the version: its content reads the rest.
+REPORT_SHELL_FIELDS = ("id", "strategy_id", "period_start", "version", "status", "pdf", "pdf_status")
+
+
 def report_for_user_or_404(user, pk: int, *, reports=None) -> EvaluationReport:
     """Officers open every version; the Board's chair also those awaiting approval; others published ones."""
     if reports is None:
-        reports = EvaluationReport.objects.all()
-    reports = reports.select_related("meeting", "strategy", "approved_by")
+        reports = EvaluationReport.objects.select_related("meeting", "strategy", "approved_by")
     if not user.has_perm(MANAGE_REPORTS):
         shown = [EvaluationReport.Status.PUBLISHED]
         if BoardSeat.objects.current().filter(is_chair=True, person=user).exists():
@@ -146,7 +149,9 @@ def _report_context(report: EvaluationReport, user, exact: bool) -> dict:
 def report_detail(request, pk: int):
     """The stored body of the version for the reader's audience, inside the page's layout."""
     # Without the snapshot, whose JSON the database would otherwise read at every visit.
-    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.defer("snapshot"))
+    report = report_for_user_or_404(
+        request.user, pk, reports=EvaluationReport.objects.only(*REPORT_SHELL_FIELDS)
+    )
     content = page_part_render(
         request,
         template="board/report_content.html",
@@ -323,7 +328,9 @@ def report_step(request, pk: int, step: str):
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_pdf(request, pk: int):
     """The stored Board paper; rendered here only if its job has not run yet."""
-    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.defer("snapshot"))
+    report = report_for_user_or_404(
+        request.user, pk, reports=EvaluationReport.objects.only(*REPORT_SHELL_FIELDS)
+    )
     if not (report.pdf and report.pdf_status == report.status):
         report = report_pdf_render(report_id=report.pk)
     with report.pdf.open("rb") as stored:
@@ -335,7 +342,9 @@ def report_pdf(request, pk: int):
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def report_csv(request, pk: int):
     """The report's figures as raw values in CSV, with the same small-number rule as its page."""
-    report = report_for_user_or_404(request.user, pk, reports=EvaluationReport.objects.defer("snapshot"))
+    report = report_for_user_or_404(
+        request.user, pk, reports=EvaluationReport.objects.only(*REPORT_SHELL_FIELDS)
+    )
     exact = request.user.has_perm(MANAGE_REPORTS)
     csv = fragment_render(
         name="report-csv",
