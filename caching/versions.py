@@ -7,7 +7,7 @@ page keeps a part rendered while its own connection holds writes not yet committ
 
 Writes to sessions are left out: every signed-in request renews its session, and no page shows one.
 While migrations run, nothing is watched (the version's own table may not exist yet); the version
-moves once when they finish.
+moves when they finish, if any were applied.
 """
 
 import logging
@@ -31,9 +31,10 @@ def migrations_started(**kwargs) -> None:
     Watching.paused_for_migrations = True
 
 
-def migrations_finished(*, using: str = "default", **kwargs) -> None:
+def migrations_finished(*, using: str = "default", plan=None, **kwargs) -> None:
     Watching.paused_for_migrations = False
-    version_move(using=using)
+    if plan:  # a `migrate` with nothing to apply changes nothing
+        version_move(using=using)
 
 
 def watch_for_writes(sender, connection, **kwargs) -> None:

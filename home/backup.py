@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from audit import context as audit
 
-LEFT_OUT = ["sessions"]
+# Sessions (people sign in again) and the data version, which a restore moves on (see caching).
+LEFT_OUT = ["sessions", "caching"]
 # JSON that keeps times to the microsecond (home/backup_format.py, registered in settings).
 FORMAT = "backupjson"
 FORMAT_VERSION = 1
