@@ -68,6 +68,8 @@ from .services import (
 MANAGE_REPORTS = "board.change_evaluationreport"
 
 
+# What a report's page shows beside the version itself.
+REPORT_RELATED = ("meeting", "strategy", "approved_by")
 # What a kept report page and the downloads read of the version: its content reads the rest.
 REPORT_SHELL_FIELDS = ("id", "strategy_id", "period_start", "version", "status", "pdf", "pdf_status")
 
@@ -75,7 +77,7 @@ REPORT_SHELL_FIELDS = ("id", "strategy_id", "period_start", "version", "status",
 def report_for_user_or_404(user, pk: int, *, reports=None) -> EvaluationReport:
     """Officers open every version; the Board's chair also those awaiting approval; others published ones."""
     if reports is None:
-        reports = EvaluationReport.objects.select_related("meeting", "strategy", "approved_by")
+        reports = EvaluationReport.objects.select_related(*REPORT_RELATED)
     if not user.has_perm(MANAGE_REPORTS):
         shown = [EvaluationReport.Status.PUBLISHED]
         if BoardSeat.objects.current().filter(is_chair=True, person=user).exists():
@@ -162,7 +164,7 @@ def report_detail(request, pk: int):
 
 
 def report_for_page(pk: int) -> EvaluationReport:
-    return EvaluationReport.objects.for_page().select_related("meeting", "strategy", "approved_by").get(pk=pk)
+    return EvaluationReport.objects.for_page().select_related(*REPORT_RELATED).get(pk=pk)
 
 
 def report_page_context(report: EvaluationReport, user) -> dict:
