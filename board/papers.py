@@ -35,6 +35,7 @@ def report_pdf_bytes(report: EvaluationReport) -> bytes:
             "sections": sections,
             "exceptions": exception_rows(sections),
             "exact": False,
+            "inline_charts": True,  # on the page, each chart is fetched when its details are opened
         },
     )
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

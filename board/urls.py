@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/commentary/", views.report_commentary, name="report_commentary"),
     path("reports/<int:pk>/comments/<str:reference>/", views.report_comment, name="report_comment"),
+    path("reports/<int:pk>/charts/<str:reference>/", views.report_chart, name="report_chart"),
     path("reports/<int:pk>/invite/", views.report_invite, name="report_invite"),
     path("reports/<int:pk>/figures.csv", views.report_csv, name="report_csv"),
     path("reports/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),

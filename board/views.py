@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from caching.fragments import fragment_render, page_part_render
@@ -184,6 +186,30 @@ def report_page_context(report: EvaluationReport, user) -> dict:
         "missing_comments": rendering.missing_comments() if report.is_draft else [],
         "publish_form": PublishForm() if manage and approved else None,
     }
+
+
+@permission_required("board.view_evaluationreport", raise_exception=True)
+def report_chart(request, pk: int, reference: str):
+    """One indicator's chart from the version's frozen figures, for the reader's audience. The
+    report page links each chart from its closed details, which fetch it when opened."""
+    report = report_for_user_or_404(
+        request.user, pk, reports=EvaluationReport.objects.only(*REPORT_SHELL_FIELDS)
+    )
+    exact = request.user.has_perm(MANAGE_REPORTS)
+
+    def render_content() -> str:
+        full = EvaluationReport.objects.get(pk=report.pk)
+        entry = _entry_or_404(full, reference)
+        return render_to_string(
+            "board/includes/report_chart_content.html",
+            {"report": full, "snapshot": full.data, "entry": entry, "exact": exact},
+        )
+
+    content = fragment_render(name="report-chart", vary=(report.pk, reference, exact), render=render_content)
+    title = f"Chart of {reference}, evaluation report {half_year(report.period_start).label}"
+    # The content was escaped by the template engine when it was rendered.
+    content = mark_safe(content)  # noqa: S308
+    return render(request, "board/report_chart.html", {"report": report, "title": title, "content": content})
 
 
 @permission_required(MANAGE_REPORTS, raise_exception=True)

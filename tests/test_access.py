@@ -88,6 +88,7 @@ EXPECTED = {
     "board:reports": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
     "board:report": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
     "board:report_csv": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
+    "board:report_chart": SIGN_IN_FIRST | SIGNED_IN | {"contributor": 403, "councillor": 403},
     "board:report_commentary": SIGN_IN_FIRST
     | SIGNED_IN
     | {"contributor": 403, "board_member": 403, "councillor": 403},
@@ -378,6 +379,7 @@ def url_kwargs(name, demo_strategy, figure):
             "board:run": {"pk": report.compile_run.pk},
             "board:report_step": {"pk": report.pk, "step": "approve"},
             "board:report_comment": {"pk": report.pk, "reference": report.data.indicators[0].reference},
+            "board:report_chart": {"pk": report.pk, "reference": report.data.indicators[0].reference},
             "board:report_compile": {},
             "board:reports": {},
         }.get(name, {"pk": report.pk})

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from indicators.charts import SeriesPoint, series_chart
-from indicators.choices import Polarity, RagStatus
+from indicators.choices import Polarity, RagStatus, Unit
 from indicators.models import PerformanceIndicator, format_in_unit
 from indicators.suppression import shown_figure
 
@@ -50,15 +50,32 @@ def rag_class(rag: str) -> str:
         return "govuk-tag--grey"
 
 
-@register.simple_tag
-def snapshot_chart(entry: IndicatorEntry, exact: bool):
-    """The PI-page chart, drawn from a report's frozen figures."""
+def _snapshot_series(entry: IndicatorEntry, exact: bool) -> list[SeriesPoint]:
     # A report freezes verified figures only, so every point is drawn as verified.
-    polarity = next((value for value, label in Polarity.choices if label == entry.polarity), "")
-    indicator = PerformanceIndicator(unit=entry.unit, title=entry.title, polarity=polarity)
     series = []
     for row in entry.chart_rows:
         shown = snapshot_figure(entry, row, exact)
         value = None if shown in ("c", "–") else _decimal(row.value)
         series.append(SeriesPoint(row.code, value, _decimal(row.target)))
-    return series_chart(indicator=indicator, series=series, table_note="The table gives the same figures.")
+    return series
+
+
+@register.simple_tag
+def snapshot_has_chart(entry: IndicatorEntry, exact: bool) -> bool:
+    """Whether the report draws a chart of the entry for this audience: two periods or more, with
+    a figure or a target shown in one of them. `snapshot_chart` draws it."""
+    if len(entry.chart_rows) < 2 or entry.unit == Unit.YES_NO:
+        return False
+    return any(point.value is not None or point.target is not None for point in _snapshot_series(entry, exact))
+
+
+@register.simple_tag
+def snapshot_chart(entry: IndicatorEntry, exact: bool):
+    """The PI-page chart, drawn from a report's frozen figures."""
+    polarity = next((value for value, label in Polarity.choices if label == entry.polarity), "")
+    indicator = PerformanceIndicator(unit=entry.unit, title=entry.title, polarity=polarity)
+    return series_chart(
+        indicator=indicator,
+        series=_snapshot_series(entry, exact),
+        table_note="The table gives the same figures.",
+    )

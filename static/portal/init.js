@@ -12,3 +12,21 @@ import { initAll } from "./govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 
 initAll();
+
+// A report's charts are fetched when their details are first opened, so its page stays small.
+// Without JavaScript, or if the fetch fails, the link in their place opens the chart's own page.
+for (const placeholder of document.querySelectorAll("[data-chart-placeholder]")) {
+  const details = placeholder.closest("details");
+  details?.addEventListener("toggle", async () => {
+    if (!details.open || !placeholder.isConnected) return;
+    try {
+      const response = await fetch(placeholder.querySelector("a").href, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const figure = page.querySelector("figure.app-chart");
+      if (figure && placeholder.isConnected) placeholder.replaceWith(document.importNode(figure, true));
+    } catch {
+      // The link stays in place.
+    }
+  });
+}
