@@ -77,11 +77,15 @@ def readable(value):
     return text if len(text) <= LONGEST_VALUE else text[: LONGEST_VALUE - 1] + "…"
 
 
-def field_values(instance) -> dict:
+def field_values(instance, update_fields=None) -> dict:
+    """The audited fields' values; with ``update_fields``, only those a save writes, so a save of
+    a few fields neither reads nor compares the others (a report's snapshot, say)."""
     return {
         field.attname: getattr(instance, field.attname)
         for field in instance._meta.concrete_fields
-        if field.attname not in IGNORED_FIELDS and not getattr(field, "auto_now", False)
+        if field.attname not in IGNORED_FIELDS
+        and not getattr(field, "auto_now", False)
+        and (update_fields is None or field.name in update_fields or field.attname in update_fields)
     }
 
 
@@ -123,19 +127,19 @@ def record(
     )
 
 
-def remember_previous_values(sender, instance, raw=False, **kwargs):
+def remember_previous_values(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or not is_audited(sender) or instance.pk is None:
         return
-    fields = list(field_values(instance))
+    fields = list(field_values(instance, update_fields))
     instance._audit_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
 
 
-def record_save(sender, instance, created, raw=False, **kwargs):
+def record_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if raw or not is_audited(sender):
         return
     before = getattr(instance, "_audit_before", None)
     instance._audit_before = None
-    after = field_values(instance)
+    after = field_values(instance, None if created else update_fields)
     hidden = hidden_fields(sender)
     if created or before is None:
         filled = {name: value for name, value in after.items() if value not in (None, "")}

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from core.versions import edit_version_field
+from indicators.choices import Frequency
+from indicators.periods import Period
 
 from .snapshot import ReportSnapshot
 
@@ -199,7 +201,8 @@ class EvaluationReport(models.Model):
         ]
 
     def __str__(self):
-        return f"Evaluation report {self.data.period.code}, version {self.version}"
+        period = Period(Frequency.HALF_YEARLY, self.period_start)
+        return f"Evaluation report {period.code}, version {self.version}"
 
     def get_absolute_url(self):
         return reverse("board:report", kwargs={"pk": self.pk})

@@ -283,10 +283,12 @@ class ReportSnapshot:
 
 def _stored(value):
     """As `dataclasses.asdict`, without its deep copies of every value (these are all immutable)."""
-    if dataclasses.is_dataclass(value):
-        return {name: _stored(item) for name, item in vars(value).items()}
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, list | tuple):
         return [_stored(item) for item in value]
+    if dataclasses.is_dataclass(value):
+        return {name: _stored(item) for name, item in vars(value).items()}
     return value
 
 

@@ -36,7 +36,9 @@ def chart_url(report, indicator) -> str:
     return reverse("board:report_chart", kwargs={"pk": report.pk, "reference": indicator.reference})
 
 
-def test_the_report_page_links_each_chart_instead_of_drawing_it(client, officer, published_with_a_small_number):
+def test_the_report_page_links_each_chart_instead_of_drawing_it(
+    client, officer, published_with_a_small_number
+):
     report, small, _ = published_with_a_small_number
     client.force_login(officer)
     page = client.get(report.get_absolute_url()).content.decode()

@@ -66,7 +66,8 @@ def snapshot_has_chart(entry: IndicatorEntry, exact: bool) -> bool:
     a figure or a target shown in one of them. `snapshot_chart` draws it."""
     if len(entry.chart_rows) < 2 or entry.unit == Unit.YES_NO:
         return False
-    return any(point.value is not None or point.target is not None for point in _snapshot_series(entry, exact))
+    series = _snapshot_series(entry, exact)
+    return any(point.value is not None or point.target is not None for point in series)
 
 
 @register.simple_tag
