@@ -45,6 +45,7 @@ def _body_html(report: EvaluationReport, audience: str) -> str:
             "sections": sections,
             "exceptions": exception_rows(sections),
             "exact": exact,
+            "inline_charts": False,  # each chart is fetched when its details are opened
         },
     )
 
