@@ -128,6 +128,13 @@ class EvaluationReportQuerySet(models.QuerySet):
             heading_period_label=KT("snapshot__period__label"),
         )
 
+    def first_with_heading(self):
+        """The first version in this order, read as `for_heading` does. The heading's words come
+        from that version's snapshot alone: ordered and limited in one query, the database would
+        read them out of every version's snapshot before choosing one."""
+        first = self.values("pk")[:1]
+        return self.model.objects.for_heading().filter(pk=models.Subquery(first)).first()
+
     def for_page(self):
         """Without the snapshot: its pages serve the stored body, and read only the heading's words
         and what tells whether the stored body is still current (`EvaluationReport.words_stamp`)."""

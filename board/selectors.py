@@ -86,10 +86,9 @@ class NextMeeting:
 
 def latest_published_report(strategy) -> EvaluationReport | None:
     return (
-        EvaluationReport.objects.for_heading()
-        .filter(strategy=strategy, status=EvaluationReport.Status.PUBLISHED)
+        EvaluationReport.objects.filter(strategy=strategy, status=EvaluationReport.Status.PUBLISHED)
         .order_by("-period_start", "-version")
-        .first()
+        .first_with_heading()
     )
 
 
@@ -159,10 +158,9 @@ def report_due(strategy, *, today: datetime.date | None = None) -> ReportDue:
     """The evaluation report for the latest half-year that has ended, and how far it has got."""
     period = latest_ended_half_year(today)
     report = (
-        EvaluationReport.objects.for_heading()
-        .filter(strategy=strategy, period_start=period.start)
+        EvaluationReport.objects.filter(strategy=strategy, period_start=period.start)
         .order_by("-version")
-        .first()
+        .first_with_heading()
     )
     return ReportDue(period_label=period.label, period_start=period.start, report=report)
 

@@ -273,6 +273,14 @@ class Figure(PeriodFields):
                 fields=["indicator", "frequency", "period_start"], name="one_figure_per_indicator_period"
             )
         ]
+        indexes = [
+            # The officer's verification queue: a few figures among every period's.
+            models.Index(
+                fields=["indicator"],
+                condition=models.Q(status="submitted"),
+                name="figure_awaiting_verification",
+            )
+        ]
 
     def __str__(self):
         return f"{self.indicator} {self.period.code}"

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from .models import Figure, OrganisationReminder, PerformanceIndicator, ReopenRequest
@@ -54,18 +54,20 @@ def verification_queue(strategy) -> list[QueueRow]:
         .select_related("indicator__objective", "indicator__owner", "updated_by")
         .order_by("updated_at", "pk")
     )
-    wanted = Q(pk__in=[])
-    for figure in figures:
-        previous = figure.period.previous()
-        wanted |= Q(
-            indicator_id=figure.indicator_id, frequency=previous.frequency, period_start=previous.start
-        )
-    previous = {
-        (figure.indicator_id, figure.period_start): figure
-        for figure in Figure.objects.filter(wanted).order_by()
-    }
+    periods_before = {figure.pk: figure.period.previous() for figure in figures}
+    # A few more figures than needed, in one simple query: each is then matched to its own.
+    candidates = Figure.objects.filter(
+        indicator_id__in={figure.indicator_id for figure in figures},
+        period_start__in={period.start for period in periods_before.values()},
+    ).order_by()
+    previous = {(figure.indicator_id, figure.frequency, figure.period_start): figure for figure in candidates}
     return [
-        QueueRow(figure=figure, previous=previous.get((figure.indicator_id, figure.period.previous().start)))
+        QueueRow(
+            figure=figure,
+            previous=previous.get(
+                (figure.indicator_id, periods_before[figure.pk].frequency, periods_before[figure.pk].start)
+            ),
+        )
         for figure in figures
     ]
 
