@@ -131,9 +131,11 @@ def meetings(*, date_from: datetime.date | None = None, date_to: datetime.date |
 
 
 def published_reports(*, updated_since: datetime.datetime | None = None):
-    reports = EvaluationReport.objects.filter(
-        status=EvaluationReport.Status.PUBLISHED, strategy__is_current=True
-    ).select_related("meeting")
+    reports = (
+        EvaluationReport.objects.filter(status=EvaluationReport.Status.PUBLISHED, strategy__is_current=True)
+        .defer("snapshot")
+        .select_related("meeting")
+    )
     if updated_since:
         reports = reports.filter(published_at__gte=updated_since)
     return reports
@@ -289,7 +291,7 @@ def report_rows(found) -> list[dict]:
     return [
         {
             "id": report.pk,
-            "period": report.snapshot.get("period", {}).get("code", ""),
+            "period": report.half_year.code,
             "period_start": report.period_start,
             "period_end": report.period_end,
             "version": report.version,

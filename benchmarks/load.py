@@ -486,6 +486,7 @@ def page_urls(strategy, newsletter_url: str | None, compared_pk: int | None) -> 
         "PI list": reverse("indicators:list"),
         "PI page": reverse("indicators:detail", kwargs={"pk": indicator.pk}),
         "PI page, DfE comparison": reverse("indicators:detail", kwargs={"pk": compared}),
+        "Reports list": reverse("board:reports"),
         "Report page": reverse("board:report", kwargs={"pk": report.pk}),
         "Report PDF download": reverse("board:report_pdf", kwargs={"pk": report.pk}),
         "Report CSV download": reverse("board:report_csv", kwargs={"pk": report.pk}),

@@ -208,11 +208,15 @@ class EvaluationReport(models.Model):
         ]
 
     def __str__(self):
-        period = Period(Frequency.HALF_YEARLY, self.period_start)
-        return f"Evaluation report {period.code}, version {self.version}"
+        return f"Evaluation report {self.half_year.code}, version {self.version}"
 
     def get_absolute_url(self):
         return reverse("board:report", kwargs={"pk": self.pk})
+
+    @property
+    def half_year(self) -> Period:
+        """The half-year it evaluates, from the version's own dates: a list need not read its snapshot."""
+        return Period(Frequency.HALF_YEARLY, self.period_start)
 
     @property
     def data(self) -> ReportSnapshot:

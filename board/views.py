@@ -104,12 +104,12 @@ def overview(request):
 def reports(request):
     strategy = current_strategy_or_404()
     manage = request.user.has_perm(MANAGE_REPORTS)
-    listed = EvaluationReport.objects.filter(strategy=strategy).select_related("meeting")
+    listed = EvaluationReport.objects.filter(strategy=strategy).defer("snapshot").select_related("meeting")
     if not manage:
         listed = listed.filter(status=EvaluationReport.Status.PUBLISHED)
     context = {"reports": listed, "manage": manage, "latest_half": latest_ended_half_year()}
     if manage:
-        context["runs"] = CompileRun.objects.filter(strategy=strategy).select_related("report")[:10]
+        context["runs"] = CompileRun.objects.filter(strategy=strategy)[:10]
     return render(request, "board/reports.html", context)
 
 
@@ -393,7 +393,7 @@ def meeting_detail(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.select_related("minutes_approved_at"), pk=pk)
     strategy = Strategy.objects.current()
     manage = request.user.has_perm(MANAGE_MEETINGS)
-    papers = meeting.reports.all()
+    papers = meeting.reports.defer("snapshot")
     if not request.user.has_perm(MANAGE_REPORTS):
         papers = papers.filter(status=EvaluationReport.Status.PUBLISHED)
     context = {
