@@ -103,14 +103,23 @@ def overview(request):
 @permission_required("board.view_evaluationreport", raise_exception=True)
 def reports(request):
     strategy = current_strategy_or_404()
-    manage = request.user.has_perm(MANAGE_REPORTS)
+    content = page_part_render(
+        request,
+        template="board/reports_content.html",
+        context=lambda: reports_context(request.user, strategy),
+    )
+    return render(request, "board/reports.html", {"content": content})
+
+
+def reports_context(user, strategy) -> dict:
+    manage = user.has_perm(MANAGE_REPORTS)
     listed = EvaluationReport.objects.filter(strategy=strategy).defer("snapshot").select_related("meeting")
     if not manage:
         listed = listed.filter(status=EvaluationReport.Status.PUBLISHED)
     context = {"reports": listed, "manage": manage, "latest_half": latest_ended_half_year()}
     if manage:
         context["runs"] = CompileRun.objects.filter(strategy=strategy)[:10]
-    return render(request, "board/reports.html", context)
+    return context
 
 
 @require_POST
