@@ -170,7 +170,7 @@ def report_detail(request, pk: int):
         template="board/report_content.html",
         context=lambda: report_page_context(report_for_page(report.pk), request.user),
     )
-    period_label = half_year(report.period_start).label
+    period_label = report.half_year.label
     return render(request, "board/report.html", {"period_label": period_label, "content": content})
 
 
@@ -215,7 +215,7 @@ def report_chart(request, pk: int, reference: str):
         )
 
     content = fragment_render(name="report-chart", vary=(report.pk, reference, exact), render=render_content)
-    title = f"Chart of {reference}, evaluation report {half_year(report.period_start).label}"
+    title = f"Chart of {reference}, evaluation report {report.half_year.label}"
     # The content was escaped by the template engine when it was rendered.
     content = mark_safe(content)  # noqa: S308
     return render(request, "board/report_chart.html", {"report": report, "title": title, "content": content})
@@ -389,7 +389,7 @@ def report_csv(request, pk: int):
         render=lambda: report_rendering(report=report_for_page(report.pk), exact=exact, only_csv=True).csv,
     )
     response = HttpResponse(csv.encode(), content_type="text/csv; charset=utf-8")
-    code = half_year(report.period_start).code.replace(" ", "-")
+    code = report.half_year.code.replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{code}-v{report.version}.csv"'
     return response
 

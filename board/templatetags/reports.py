@@ -1,6 +1,7 @@
 """Showing the figures of a frozen report snapshot."""
 
 from decimal import Decimal
+from html import escape
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -71,36 +72,57 @@ def _snapshot_series(entry: IndicatorEntry, exact: bool) -> list[SeriesPoint]:
     ]
 
 
+def _drawn_series(entry: IndicatorEntry, exact: bool) -> list[SeriesPoint] | None:
+    """The series of the entry's chart for this audience, or None when the report draws none:
+    it needs two periods or more, with a figure or a target shown in one of them."""
+    if len(entry.chart_rows) < 2 or entry.unit == Unit.YES_NO:
+        return None
+    series = _snapshot_series(entry, exact)
+    if any(point.value is not None or point.target is not None for point in series):
+        return series
+    return None
+
+
+def _series_chart(entry: IndicatorEntry, series: list[SeriesPoint]):
+    polarity = next((value for value, label in Polarity.choices if label == entry.polarity), "")
+    indicator = PerformanceIndicator(unit=entry.unit, title=entry.title, polarity=polarity)
+    return series_chart(indicator=indicator, series=series, table_note="The table gives the same figures.")
+
+
 @register.simple_tag
 def snapshot_has_chart(entry: IndicatorEntry, exact: bool) -> bool:
-    """Whether the report draws a chart of the entry for this audience: two periods or more, with
-    a figure or a target shown in one of them. `snapshot_chart` draws it."""
-    if len(entry.chart_rows) < 2 or entry.unit == Unit.YES_NO:
-        return False
-    series = _snapshot_series(entry, exact)
-    return any(point.value is not None or point.target is not None for point in series)
+    """Whether the report draws a chart of the entry for this audience; `snapshot_chart` draws it."""
+    return _drawn_series(entry, exact) is not None
 
 
 @register.simple_tag
 def snapshot_chart(entry: IndicatorEntry, exact: bool):
     """The PI-page chart, drawn from a report's frozen figures."""
-    polarity = next((value for value, label in Polarity.choices if label == entry.polarity), "")
-    indicator = PerformanceIndicator(unit=entry.unit, title=entry.title, polarity=polarity)
-    return series_chart(
-        indicator=indicator,
-        series=_snapshot_series(entry, exact),
-        table_note="The table gives the same figures.",
+    return _series_chart(entry, _snapshot_series(entry, exact))
+
+
+@register.simple_tag
+def chart_caption(entry: IndicatorEntry) -> str:
+    """The sentence above an indicator's chart: its polarity and, where published, similar
+    councils' median."""
+    comparison = entry.comparison
+    if not comparison:
+        return format_html("{}.", entry.polarity)
+    return format_html(
+        "{}. Similar councils' median {} ({}).",
+        entry.polarity,
+        comparison.neighbour_median or "not published",
+        comparison.year,
     )
 
 
 def _figures_cell(entry: IndicatorEntry, exact: bool) -> str:
+    # Escaped piece by piece rather than through format_html: a report has thousands of these.
     figures = [
-        format_html(
-            '<span class="govuk-body-s">{}:</span> {}{}<br>',
-            figure.period,
-            snapshot_figure(entry, figure, exact),
-            format_html(" (target {})", snapshot_value(entry, figure.target)) if figure.target else "",
-        )
+        f'<span class="govuk-body-s">{escape(figure.period)}:</span> '
+        f"{escape(snapshot_figure(entry, figure, exact))}"
+        + (f" (target {escape(snapshot_value(entry, figure.target))})" if figure.target else "")
+        + "<br>"
         for figure in entry.rows
     ]
     return "".join(figures) or "No figures"
@@ -183,11 +205,12 @@ def indicator_rows(rows, report, exact: bool, show_comment_links: bool = True) -
 def report_chart_details(entry: IndicatorEntry, report, exact: bool, *, inline: bool, exception: bool) -> str:
     """The closed details holding an indicator's chart, when the report draws one for this
     audience. The page links the chart, which its details fetch when opened; a paper draws it."""
-    if not snapshot_has_chart(entry, exact):
+    series = _drawn_series(entry, exact)
+    if series is None:
         return ""
     chart_id = slugify(entry.reference) + ("-exception" if exception else "")
     if inline:
-        chart = chart_figure_html(snapshot_chart(entry, exact), chart_id)
+        chart = chart_figure_html(_series_chart(entry, series), chart_id)
     else:
         url = reverse("board:report_chart", kwargs={"pk": report.pk, "reference": entry.reference})
         chart = format_html(
@@ -196,25 +219,14 @@ def report_chart_details(entry: IndicatorEntry, report, exact: bool, *, inline: 
             url,
             entry.reference,
         )
-    comparison = entry.comparison
-    compared = (
-        format_html(
-            " Similar councils' median {} ({}).",
-            comparison.neighbour_median or "not published",
-            comparison.year,
-        )
-        if comparison
-        else ""
-    )
     return format_html(
         '<details class="govuk-details">\n'
         '  <summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
         "Chart of {}{}</span></summary>\n"
-        '  <div class="govuk-details__text"><p class="govuk-body-s">{}.{}</p>{}</div>\n'
+        '  <div class="govuk-details__text"><p class="govuk-body-s">{}</p>{}</div>\n'
         "</details>\n",
         entry.reference,
         ", an exception" if exception else "",
-        entry.polarity,
-        compared,
+        chart_caption(entry),
         chart,
     )
