@@ -398,12 +398,11 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
         for status in indicator_statuses(indicators, user=None, today=as_of, period_counts=REPORT_PERIODS)
     }
     actions = list(Action.objects.filter(objective__strategy=strategy).select_related("objective", "lead"))
-    latest_updates = {
-        action_id: LatestUpdate(as_of=as_of.isoformat(), note=note)
-        for action_id, as_of, note in ActionUpdate.objects.filter(action__in=actions, as_of__lte=period.end)
-        .order_by("as_of", "pk")
-        .values_list("action_id", "as_of", "note")
-    }
+    latest_updates = {}
+    for update in ActionUpdate.objects.filter(action__in=actions, as_of__lte=period.end).order_by(
+        "as_of", "pk"
+    ):
+        latest_updates[update.action_id] = update
     # Published comparisons (DfE), for the years ending by the half-year's end.
     compared = comparison_snapshot(indicators, up_to=period.end.year)
     objectives = []
@@ -472,6 +471,7 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
             )
         action_entries = []
         for action in [a for a in actions if a.objective_id == objective.pk]:
+            update = latest_updates.get(action.pk)
             headline["actions"] += 1
             headline["actions_complete"] += action.status == Action.Status.COMPLETE
             action_entries.append(
@@ -482,7 +482,9 @@ def snapshot_build(*, strategy: Strategy, period: Period) -> ReportSnapshot:
                     status=action.get_status_display(),
                     due_date=action.due_date.isoformat() if action.due_date else None,
                     overdue=action.is_overdue(today=as_of),
-                    latest_update=latest_updates.get(action.pk),
+                    latest_update=LatestUpdate(as_of=update.as_of.isoformat(), note=update.note)
+                    if update
+                    else None,
                 )
             )
         objectives.append(
@@ -691,7 +693,6 @@ def comments_carry_forward(*, report: EvaluationReport) -> None:
             strategy=report.strategy, period_start=report.period_start, version__lt=report.version
         )
         .order_by("-version")
-        .defer("snapshot")
         .first()
     )
     if previous is None:

@@ -281,18 +281,14 @@ class ReportSnapshot:
         )
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
 def _stored(value):
     """As `dataclasses.asdict`, without its deep copies of every value (these are all immutable)."""
-    kind = type(value)
-    if kind in _SCALARS:
+    if value is None or isinstance(value, str | int | float):
         return value
-    if kind is list or kind is tuple:
+    if isinstance(value, list | tuple):
         return [_stored(item) for item in value]
-    if hasattr(kind, "__dataclass_fields__"):
-        return {name: item if type(item) in _SCALARS else _stored(item) for name, item in vars(value).items()}
+    if dataclasses.is_dataclass(value):
+        return {name: _stored(item) for name, item in vars(value).items()}
     return value
 
 

@@ -5,7 +5,6 @@ Figures and targets store both, so a figure always names exactly one period.
 """
 
 import datetime
-import functools
 import re
 from dataclasses import dataclass
 
@@ -65,7 +64,7 @@ class Period:
     @property
     def end(self) -> datetime.date:
         """The last day of the period."""
-        return _end(self.frequency, self.start)
+        return add_months(self.start, self.months) - datetime.timedelta(days=1)
 
     @property
     def financial_year(self) -> int:
@@ -85,14 +84,6 @@ class Period:
     @property
     def code(self) -> str:
         """A short, sortable label used in imports and exports: 2024-25 Q1, 2024-25 H2, 2024-25, 2024-05."""
-        return _code(self)
-
-    @property
-    def label(self) -> str:
-        """How people read it: 'Q1 2024-25 (April to June 2024)'."""
-        return _label(self)
-
-    def _code(self) -> str:
         if self.frequency == Frequency.MONTHLY:
             return f"{self.start:%Y-%m}"
         if self.frequency == Frequency.QUARTERLY:
@@ -101,7 +92,9 @@ class Period:
             return f"{self.financial_year_label} H{self.number}"
         return self.financial_year_label
 
-    def _label(self) -> str:
+    @property
+    def label(self) -> str:
+        """How people read it: 'Q1 2024-25 (April to June 2024)'."""
         if self.frequency == Frequency.MONTHLY:
             return f"{self.start:%B %Y}"
         span = f"{self.start:%B %Y} to {self.end:%B %Y}"
@@ -128,16 +121,6 @@ class Period:
         return self.end < today
 
 
-# A report or a page reads the same few hundred periods' words thousands of times.
-@functools.lru_cache(maxsize=8192)
-def _end(frequency: str, start: datetime.date) -> datetime.date:
-    return add_months(start, MONTHS_IN[frequency]) - datetime.timedelta(days=1)
-
-
-_code = functools.lru_cache(maxsize=8192)(Period._code)
-_label = functools.lru_cache(maxsize=8192)(Period._label)
-
-
 CODE_PATTERNS = [
     (re.compile(r"^(\d{4})-(\d{2})$", re.ASCII), Frequency.MONTHLY),
     (re.compile(r"^(\d{4})-(\d{2}) ?Q([1-4])$", re.IGNORECASE | re.ASCII), Frequency.QUARTERLY),
@@ -151,7 +134,6 @@ def check_year(year: int) -> None:
         raise PeriodError(f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}, not {year}")
 
 
-@functools.lru_cache(maxsize=4096)  # a report's CSV reads each period's code once per indicator
 def parse_period(code: str, frequency: str) -> Period:
     """Read a period code of the given frequency, as written by ``Period.code``."""
     text = (code or "").strip()
