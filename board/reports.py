@@ -693,6 +693,7 @@ def comments_carry_forward(*, report: EvaluationReport) -> None:
             strategy=report.strategy, period_start=report.period_start, version__lt=report.version
         )
         .order_by("-version")
+        .defer("snapshot")  # its words are carried forward, not its figures
         .first()
     )
     if previous is None:
