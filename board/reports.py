@@ -269,8 +269,11 @@ def _indicators(strategy: Strategy):
     )
 
 
-# A fingerprint digested by PostgreSQL itself starts with this; the first ones were digested here.
-DIGESTED_IN_DATABASE = "v2:"
+# How each kind of fingerprint was made, by its prefix: whether PostgreSQL digested it, and whether
+# it covers only the periods the report reads (REPORT_PERIODS) rather than three years of them.
+# The unprefixed ones were the first; a stored fingerprint is always compared with one made its way.
+DIGESTS = {"v3:": (True, True), "p3:": (False, True), "v2:": (True, False), "": (False, False)}
+DIGESTED_IN_DATABASE = "v3:"
 
 
 def data_fingerprint(*, strategy: Strategy, period: Period, like: str | None = None) -> str:
@@ -280,8 +283,17 @@ def data_fingerprint(*, strategy: Strategy, period: Period, like: str | None = N
     PostgreSQL the database digests the rows and sends one line; ``like`` (a stored fingerprint)
     asks for a digest made the way that one was, so reports compiled before keep comparing.
     """
+    on_postgresql = connection.vendor == "postgresql"
+    if like is None:
+        prefix = DIGESTED_IN_DATABASE if on_postgresql else "p3:"
+    else:
+        prefix = next((known for known in DIGESTS if known and like.startswith(known)), "")
+    in_database, only_report_periods = DIGESTS[prefix]
+    in_database = in_database and on_postgresql
     indicators = _indicators(strategy).values("pk")
-    drawn_on = in_shown_periods(period.end + datetime.timedelta(days=1)) & Q(period_end__lte=period.end)
+    drawn_on = in_shown_periods(
+        period.end + datetime.timedelta(days=1), REPORT_PERIODS if only_report_periods else None
+    ) & Q(period_end__lte=period.end)
 
     def tagged(queryset, kind: str, *columns):
         cells = [Cast(column, CharField()) for column in columns] + [Value("")] * (3 - len(columns))
@@ -300,9 +312,6 @@ def data_fingerprint(*, strategy: Strategy, period: Period, like: str | None = N
         )
         .order_by()
     )
-    in_database = connection.vendor == "postgresql" and (
-        like is None or like.startswith(DIGESTED_IN_DATABASE)
-    )
     if in_database:
         sql, params = rows.query.sql_with_params()
         line = "concat_ws(':', drawn.kind, drawn.c0, drawn.c1, drawn.c2)"
@@ -312,7 +321,7 @@ def data_fingerprint(*, strategy: Strategy, period: Period, like: str | None = N
                 f"FROM ({sql}) AS drawn (kind, c0, c1, c2)",
                 params,
             )
-            return DIGESTED_IN_DATABASE + cursor.fetchone()[0]
+            return prefix + cursor.fetchone()[0]
     read = defaultdict(list)
     for kind, *cells in rows:
         read[kind].append(cells)
@@ -323,7 +332,10 @@ def data_fingerprint(*, strategy: Strategy, period: Period, like: str | None = N
         "updates": len(read["update"]),
         "published": sorted({tuple(int(cell) for cell in row) for row in read["published"]}),
     }
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    encoded = json.dumps(parts, default=str).encode()
+    if prefix:  # a shorter digest, so that it fits the field with its prefix
+        return prefix + hashlib.blake2b(encoded, digest_size=30).hexdigest()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def data_changed_since(report: EvaluationReport) -> bool:

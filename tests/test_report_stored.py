@@ -1,14 +1,23 @@
 """A frozen report is rendered once: its body and CSV are stored by the compile job and served as
 stored, while the words written on a draft are never shown stale."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from board.models import EvaluationReport, ReportRendering
-from board.reports import DIGESTED_IN_DATABASE, data_fingerprint, half_year, indicator_comment_save
+from board.reports import (
+    DIGESTED_IN_DATABASE,
+    REPORT_PERIODS,
+    data_fingerprint,
+    half_year,
+    indicator_comment_save,
+)
 from indicators.models import Figure
+from indicators.selectors import shown_periods
 
 from . import factories
 from .test_report_comments import off_target_indicator
@@ -155,4 +164,31 @@ def test_a_report_fingerprinted_the_first_way_still_compares(client, officer, de
     client.force_login(officer)
     assert "Figures or actions have changed since" not in page_text(client.get(report.get_absolute_url()))
     EvaluationReport.objects.filter(pk=report.pk).update(data_fingerprint="0" * 64)
+    assert "Figures or actions have changed since" in page_text(client.get(report.get_absolute_url()))
+
+
+def test_a_figure_before_every_period_the_report_reads_leaves_the_notice_off(client, officer, demo_strategy):
+    """The notice follows what the report shows: a figure revised before its charts' periods
+    changes nothing in it, while one revised inside them does."""
+    strategy = demo_strategy.strategy
+    indicator = off_target_indicator(strategy)
+    report = factories.compiled_report(strategy)
+    period = half_year(report.period_start)
+    as_of = period.end + datetime.timedelta(days=1)
+    before_the_report = shown_periods(indicator.frequency, as_of, REPORT_PERIODS)[-1].previous()
+    assert before_the_report in shown_periods(indicator.frequency, as_of)  # fingerprinted until now
+    earlier_way = data_fingerprint(strategy=strategy, period=period, like="v2:")
+    earlier = Figure.objects.filter(indicator=indicator, period_start=before_the_report.start).first()
+    if earlier:
+        Figure.objects.filter(pk=earlier.pk).update(version=earlier.version + 1)
+    else:
+        factories.FigureFactory(
+            indicator=indicator, period_start=before_the_report.start, status=Figure.Status.VERIFIED
+        )
+    assert data_fingerprint(strategy=strategy, period=period, like="v2:") != earlier_way
+    client.force_login(officer)
+    assert "Figures or actions have changed since" not in page_text(client.get(report.get_absolute_url()))
+
+    inside = Figure.objects.filter(indicator=indicator, period_end__lte=period.end).latest("period_end")
+    Figure.objects.filter(pk=inside.pk).update(version=inside.version + 1)
     assert "Figures or actions have changed since" in page_text(client.get(report.get_absolute_url()))
