@@ -18,7 +18,7 @@ from outbox.models import OutboxJob
 from outbox.services import job_schedule
 from portal.models import EmailKind, EmailPreference, User
 from portal.roles import GROUP_NAMES, Role
-from portal.services import email_preference_set, email_send, wants_email
+from portal.services import email_preference_set, email_send
 
 from .models import (
     CorporateParentGuidance,
@@ -184,10 +184,6 @@ def _send_newsletter_email(newsletter: Newsletter, member) -> None:
     text = render_to_string("communications/email/newsletter.txt", context)
     html = render_to_string("communications/email/newsletter.html", context)
     email_send(kind=EmailKind.NEWSLETTER, recipient=member, subject=subject, text=text, html=html)
-
-
-def is_subscribed(member) -> bool:
-    return wants_email(member, EmailKind.NEWSLETTER)
 
 
 def newsletter_subscription_set(*, member, subscribed: bool):

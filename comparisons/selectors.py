@@ -298,16 +298,6 @@ def published_sources():
     return PublishedValue.objects.filter(measure__retired_at__isnull=True)
 
 
-def published_fingerprint() -> list:
-    """Which file each measure's years come from, so a report can tell when newer figures arrive."""
-    return list(
-        published_sources()
-        .order_by("measure_id", "time_period")
-        .values_list("measure_id", "time_period", "source_file_id")
-        .distinct()
-    )
-
-
 @dataclass(frozen=True)
 class GroupFigures:
     """One group's published figures for one year: England's, the council's region's and the council's."""

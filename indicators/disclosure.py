@@ -68,9 +68,6 @@ class Disclosure:
     hidden_denominators: frozenset[Key]  # whose denominator is hidden too
     small_base: frozenset[Key]  # rates based on fewer than 20 children (flag, not hide)
 
-    def is_hidden(self, period: str, dimension: str = TOTAL, group: str = TOTAL) -> bool:
-        return (period, dimension, group) in self.hidden
-
 
 @dataclass(frozen=True)
 class Line:
