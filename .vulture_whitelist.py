@@ -277,7 +277,6 @@ _.performance_cells  # objectives/views.py:35
 last_error  # outbox/models.py:38
 shared_cache_and_broker  # portal/checks.py:7
 app_configs  # portal/checks.py:8
-wants_email  # portal/services.py:54
 SingleSignOnBackend  # sso/backends.py:69
 get_settings  # sso/backends.py:77
 _.UserModel  # sso/backends.py:85

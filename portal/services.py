@@ -51,10 +51,6 @@ def email_choices_for(person: User) -> list[EmailChoice]:
     return [EmailChoice(kind, kind not in off) for kind in emails_for(person)]
 
 
-def wants_email(person: User, kind: EmailKind) -> bool:
-    return not EmailPreference.objects.filter(person=person, kind=kind, wanted=False).exists()
-
-
 def email_preference_set(*, person: User, kind: EmailKind, wanted: bool) -> EmailPreference:
     """Turn one kind of email on or off for a person; only the kinds their roles receive."""
     if kind not in emails_for(person):
