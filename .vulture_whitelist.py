@@ -236,17 +236,14 @@ _.has_other_pages  # core/pagination.py:41
 server_error  # home/views.py:162
 _.validate_unique  # indicators/breakdown_forms.py:56
 is_standard  # indicators/breakdown_models.py:24
-SMALL_BASE_NOTE  # indicators/breakdown_tables.py:24
 _.label_y  # indicators/breakdown_tables.py:63
 _.text_y  # indicators/breakdown_tables.py:67
 total_text  # indicators/breakdown_tables.py:80
 bar_height  # indicators/breakdown_tables.py:83
 _.total_line_bottom  # indicators/breakdown_tables.py:86
-hides_small_numbers  # indicators/breakdown_tables.py:116
 any_hidden  # indicators/breakdown_tables.py:117
 any_small_base  # indicators/breakdown_tables.py:118
 hidden_note  # indicators/breakdown_tables.py:119
-SMALL_BASE_NOTE  # indicators/disclosure.py:43
 confirmed_value  # indicators/forms.py:42
 _.old_display  # indicators/imports.py:189
 new_breakdown  # indicators/models.py:330

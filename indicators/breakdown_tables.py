@@ -21,7 +21,6 @@ LATEST_PERIODS = 3
 # Each group takes a row: its name above its bar, the figure after the bar. Text is 28 units in a
 # drawing 640 wide, so at least 12 px on a 320 px phone (the drawing is about 290 px wide there).
 CHART_WIDTH, ROW_HEIGHT, BAR_HEIGHT, VALUE_WIDTH, FONT_SIZE = 640, 74, 28, 210, 28
-SMALL_BASE_NOTE = "based on fewer than 20 children"
 EVERYONE = "all children"
 
 
@@ -113,7 +112,6 @@ class DimensionTable:
 @dataclass(frozen=True)
 class Breakdowns:
     tables: tuple[DimensionTable, ...]
-    hides_small_numbers: bool
     any_hidden: bool
     any_small_base: bool
     hidden_note: str
@@ -159,7 +157,6 @@ def indicator_breakdowns(
     shown = [value for table in tables for row in table.rows for value in row.values]
     return Breakdowns(
         tables=tables,
-        hides_small_numbers=hides,
         any_hidden=any(value.hidden for value in shown),
         any_small_base=any(value.small_base for value in shown),
         hidden_note=suppression_note(),

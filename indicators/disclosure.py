@@ -40,7 +40,6 @@ from fractions import Fraction
 TOTAL = ""  # dimension code and group code of the total cell
 
 SMALL_BASE = 20  # a rate on fewer children than this is flagged
-SMALL_BASE_NOTE = "based on fewer than 20 children"
 
 Key = tuple[str, str, str]  # (period, dimension, group)
 
