@@ -89,15 +89,11 @@ def _series_chart(entry: IndicatorEntry, series: list[SeriesPoint]):
 
 
 @register.simple_tag
-def snapshot_has_chart(entry: IndicatorEntry, exact: bool) -> bool:
-    """Whether the report draws a chart of the entry for this audience; `snapshot_chart` draws it."""
-    return _drawn_series(entry, exact) is not None
-
-
-@register.simple_tag
 def snapshot_chart(entry: IndicatorEntry, exact: bool):
-    """The PI-page chart, drawn from a report's frozen figures."""
-    return _series_chart(entry, _snapshot_series(entry, exact))
+    """The PI-page chart, drawn from a report's frozen figures for this audience; None when the
+    report draws none of the entry."""
+    series = _drawn_series(entry, exact)
+    return None if series is None else _series_chart(entry, series)
 
 
 @register.simple_tag
